@@ -1,0 +1,3 @@
+module github.com/cloudward/cloudward
+
+go 1.26.8

@@ -1,0 +1,8 @@
+package aws
+
+import "github.com/cloudward/cloudward/internal/check"
+
+// encryptionChecks lists the encryption checks.
+func encryptionChecks() []*check.Check {
+	return []*check.Check{}
+}

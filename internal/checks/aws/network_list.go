@@ -1,0 +1,8 @@
+package aws
+
+import "github.com/cloudward/cloudward/internal/check"
+
+// networkChecks lists the network checks.
+func networkChecks() []*check.Check {
+	return []*check.Check{sgSSHOpen}
+}

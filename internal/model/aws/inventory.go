@@ -1,0 +1,101 @@
+package aws
+
+import (
+	"time"
+
+	"github.com/cloudward/cloudward/internal/model"
+)
+
+// Inventory is everything known about one AWS account at one point in time.
+// Lists are sorted by ARN (or ID) by whoever fills them, so that evaluation
+// and reports are deterministic.
+type Inventory struct {
+	AccountID string
+	Partition string
+	// CollectedAt is when the data was collected; age-based checks (key
+	// rotation, unused credentials) measure against it, not against now.
+	CollectedAt time.Time
+	// RegionNames are the regions the data covers.
+	RegionNames []string
+
+	Account  *Account
+	Root     *RootUser
+	Regions  []*Region
+	Users    []*User
+	Groups   []*Group
+	Roles    []*Role
+	Policies []*ManagedPolicy
+
+	Buckets        []*Bucket
+	SecurityGroups []*SecurityGroup
+	Instances      []*Instance
+	Volumes        []*Volume
+	VPCs           []*VPC
+	NetworkACLs    []*NetworkACL
+	DBInstances    []*DBInstance
+	KMSKeys        []*KMSKey
+	// Trails is unknown when cloudtrail describe-trails was not collected in
+	// any region; known (maybe empty) otherwise.
+	Trails TrailList
+
+	// Coverage records which operations were read, missing or failed.
+	Coverage []Coverage
+
+	policyByARN map[string]*ManagedPolicy
+	groupByName map[string]*Group
+}
+
+// TrailList is the account's trails, known or not collected.
+type TrailList = Value[[]*Trail]
+
+// Value is re-exported so callers of this package need not import model for
+// the common case.
+type Value[T any] = model.Value[T]
+
+// Coverage is the outcome of reading one snapshot operation.
+type Coverage struct {
+	Region    string // region or "global"
+	Service   string // CLI service name (ec2, s3api)
+	Operation string // CLI operation name (describe-volumes)
+	Status    CoverageStatus
+	Detail    string // error code or reason
+}
+
+// CoverageStatus says whether an operation's data was there.
+type CoverageStatus string
+
+// Coverage statuses.
+const (
+	CoverageRead    CoverageStatus = "read"    // file present and parsed
+	CoverageMissing CoverageStatus = "missing" // not collected: values unknown
+	CoverageError   CoverageStatus = "error"   // AWS error (AccessDenied...) or unreadable file
+)
+
+// Index builds the lookup tables used by checks. Sources call it once after
+// filling the inventory.
+func (inv *Inventory) Index() {
+	inv.policyByARN = make(map[string]*ManagedPolicy, len(inv.Policies))
+	for _, p := range inv.Policies {
+		inv.policyByARN[p.ARN] = p
+	}
+	inv.groupByName = make(map[string]*Group, len(inv.Groups))
+	for _, g := range inv.Groups {
+		inv.groupByName[g.Name] = g
+	}
+}
+
+// Policy returns the managed policy with the given ARN, or nil.
+func (inv *Inventory) Policy(arn string) *ManagedPolicy {
+	if inv.policyByARN == nil {
+		inv.Index()
+	}
+	return inv.policyByARN[arn]
+}
+
+// Group returns the group with the given name, or nil.
+func (inv *Inventory) Group(name string) *Group {
+	if inv.groupByName == nil {
+		inv.Index()
+	}
+	return inv.groupByName[name]
+}
