@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -60,8 +61,7 @@ func Run(ctx context.Context, in Input, checks []*Check) ([]Finding, error) {
 				}
 				ch := chunks[i]
 				for r := ch.start; r < ch.end; r++ {
-					ref, res := ch.check.evalAt(ch.env, r)
-					results[ch.out+r-ch.start] = Finding{Check: ch.check, Resource: ref, Result: res}
+					results[ch.out+r-ch.start] = evalSafe(ch.check, ch.env, r)
 				}
 			}
 		}()
@@ -78,4 +78,17 @@ func Run(ctx context.Context, in Input, checks []*Check) ([]Finding, error) {
 		}
 	}
 	return kept, nil
+}
+
+// evalSafe evaluates one resource; a panicking check (a bug) becomes an
+// UNKNOWN finding naming the failure instead of killing the whole scan.
+func evalSafe(c *Check, env *Env, i int) (f Finding) {
+	defer func() {
+		if p := recover(); p != nil {
+			f = Finding{Check: c, Result: UnknownResult(fmt.Sprintf("internal error in check %s: %v", c.ID, p))}
+			f.Resource.ID = fmt.Sprintf("resource #%d", i)
+		}
+	}()
+	ref, res := c.evalAt(env, i)
+	return Finding{Check: c, Resource: ref, Result: res}
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, vet, unit and integration tests, and a
+# short run of every fuzz target. `make test` and CI (.ci/run) call this.
+# It installs nothing today; later suites that need servers (PostgreSQL,
+# Chromium) install and start them here, on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZTIME=${FUZZTIME:-5s}
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test"
+go test -count=1 ./...
+
+echo "== go test -race (engine and importer)"
+go test -count=1 -race ./internal/check/... ./internal/source/...
+
+echo "== fuzz smoke runs (${FUZZTIME} each)"
+# List every Fuzz target per package and run each briefly.
+go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' ./... |
+while read -r pkg dir; do
+	for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
+		echo "-- $pkg $target"
+		go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg"
+	done
+done
+echo "== all tests passed"
