@@ -3,11 +3,14 @@
 package main
 
 import (
-	"fmt"
 	"os"
+
+	"github.com/cloudward/cloudward/internal/cli"
 )
 
+// version is set at build time: go build -ldflags "-X main.version=v1.2.3".
+var version string
+
 func main() {
-	fmt.Fprintln(os.Stderr, "cloudward: not yet wired")
-	os.Exit(2)
+	os.Exit(cli.Main(os.Args[1:], cli.DefaultEnv(version)))
 }

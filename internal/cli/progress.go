@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// progressDelay is how long a scan runs before a progress line appears:
+// quick scans print nothing.
+const progressDelay = 700 * time.Millisecond
+
+// progress shows a one-line status on stderr, only when stderr is a
+// terminal and the scan takes a while; never on a pipe or file.
+type progress struct {
+	env   *Env
+	mu    sync.Mutex
+	on    bool // stderr is a terminal
+	shown bool // a line is on screen
+	phase string
+	timer *time.Timer
+}
+
+func newProgress(env *Env) *progress {
+	p := &progress{env: env, on: env.IsTerminal(env.Stderr)}
+	if p.on {
+		p.timer = time.AfterFunc(progressDelay, func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.on {
+				p.shown = true
+				p.draw()
+			}
+		})
+	}
+	return p
+}
+
+// set names the current phase.
+func (p *progress) set(phase string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.phase = phase
+	if p.shown {
+		p.draw()
+	}
+}
+
+func (p *progress) draw() {
+	fmt.Fprintf(p.env.Stderr, "\r\x1b[Kcloudward: %s…", p.phase)
+}
+
+// done clears the line; safe to call twice.
+func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	if p.shown {
+		fmt.Fprint(p.env.Stderr, "\r\x1b[K")
+	}
+	p.on, p.shown = false, false
+}

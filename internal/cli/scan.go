@@ -1,0 +1,280 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cloudward/cloudward/internal/check"
+	awsm "github.com/cloudward/cloudward/internal/model/aws"
+	"github.com/cloudward/cloudward/internal/report"
+	"github.com/cloudward/cloudward/internal/source/snapshot"
+)
+
+// scanFlags are the flags shared by `scan aws` and `demo`.
+type scanFlags struct {
+	format     string
+	output     string
+	noColor    bool
+	severities []string
+	checks     []string
+	regions    []string
+	services   []string
+	statuses   []string
+	failOn     string
+}
+
+func (f *scanFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.format, "format", "table", "report format: table, json or csv")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE`; the terminal gets a one-line summary")
+	fl.BoolVar(&f.noColor, "no-color", false, "no colours in the table (also: NO_COLOR set, or stdout not a terminal)")
+	fl.StringSliceVar(&f.severities, "severity", nil, "only these severities (comma list: critical,high,medium,low,info)")
+	fl.StringSliceVar(&f.checks, "check", nil, "only these check IDs (comma list; see `cloudward checks`)")
+	fl.StringSliceVar(&f.regions, "region", nil, "only resources in these regions (comma list; IAM and account-wide resources are in \"global\")")
+	fl.StringSliceVar(&f.services, "service", nil, "only checks of these services (comma list: iam,s3,ec2,rds,kms,cloudtrail,guardduty...)")
+	fl.StringSliceVar(&f.statuses, "status", nil, "only these statuses (comma list: PASS,FAIL,UNKNOWN; default all, FAIL,UNKNOWN in the table)")
+	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 when a listed finding FAILs at or above this severity (critical|high|medium|low|info|none)")
+}
+
+// scanOptions are validated flags.
+type scanOptions struct {
+	format string
+	output string
+	color  bool
+	filter report.Filter
+	// failOn is the lowest failing severity that makes the exit code 1;
+	// nil for "none".
+	failOn *check.Severity
+}
+
+// options validates the flags against the registry.
+func (f *scanFlags) options(cmd *cobra.Command, env *Env, reg *check.Registry) (*scanOptions, error) {
+	o := &scanOptions{format: f.format, output: f.output}
+	if !slices.Contains(report.Formats, f.format) {
+		return nil, usageErr("--format: unknown format %q (want table, json or csv)", f.format)
+	}
+	for _, s := range items(f.severities) {
+		sev, err := check.ParseSeverity(s)
+		if err != nil {
+			return nil, usageErr("--severity: %v", err)
+		}
+		set(&o.filter.Severities, sev)
+	}
+	for _, id := range items(f.checks) {
+		if reg.Get(id) == nil {
+			return nil, usageErr("--check: unknown check ID %q (see cloudward checks)", id)
+		}
+		set(&o.filter.Checks, id)
+	}
+	for _, r := range items(f.regions) {
+		set(&o.filter.Regions, r)
+	}
+	for _, s := range items(f.services) {
+		set(&o.filter.Services, strings.ToLower(s))
+	}
+	for _, s := range items(f.statuses) {
+		st := check.Status(strings.ToUpper(s))
+		if st != check.Pass && st != check.Fail && st != check.Unknown {
+			return nil, usageErr("--status: unknown status %q (want PASS, FAIL or UNKNOWN)", s)
+		}
+		set(&o.filter.Statuses, st)
+	}
+	if !cmd.Flags().Changed("status") && f.format == "table" {
+		// The table lists what needs attention; its summary still counts PASS.
+		o.filter.Statuses = map[check.Status]bool{check.Fail: true, check.Unknown: true}
+	}
+	if !strings.EqualFold(f.failOn, "none") {
+		sev, err := check.ParseSeverity(f.failOn)
+		if err != nil {
+			return nil, usageErr("--fail-on: %v, or none", err)
+		}
+		o.failOn = &sev
+	}
+	o.color = f.format == "table" && f.output == "" && !f.noColor &&
+		env.Getenv("NO_COLOR") == "" && env.IsTerminal(env.Stdout)
+	return o, nil
+}
+
+// items splits comma lists (pflag already split on commas), trimming blanks.
+func items(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func set[K comparable](m *map[K]bool, k K) {
+	if *m == nil {
+		*m = map[K]bool{}
+	}
+	(*m)[k] = true
+}
+
+func newScanCommand(env *Env) *cobra.Command {
+	scan := &cobra.Command{
+		Use:   "scan PROVIDER",
+		Short: "Scan a cloud account (today: an AWS snapshot)",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr("scan needs a provider: cloudward scan aws --snapshot DIR")
+			}
+			return usageErr("unsupported provider %q (supported: aws)", args[0])
+		},
+	}
+	var flags scanFlags
+	var snapDir string
+	aws := &cobra.Command{
+		Use:   "aws --snapshot DIR",
+		Short: "Scan an AWS account snapshot (AWS CLI output; see docs/snapshot-format.md)",
+		Example: "  cloudward scan aws --snapshot ./snap\n" +
+			"  cloudward scan aws --snapshot ./snap --format json --output report.json\n" +
+			"  cloudward scan aws --snapshot ./snap --severity critical,high --fail-on high",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("snapshot") {
+				return usageErr("live scanning is not available yet: collect a snapshot with scripts/collect-aws-cli.sh " +
+					"and run cloudward scan aws --snapshot DIR (see docs/snapshot-format.md)")
+			}
+			if snapDir == "" {
+				return usageErr("--snapshot: empty directory name")
+			}
+			load := func() (*snapshot.Result, error) { return snapshot.Load(snapDir) }
+			return runScan(cmd, env, &flags, "snapshot:"+snapDir, load)
+		},
+	}
+	aws.Flags().StringVar(&snapDir, "snapshot", "", "scan the snapshot in `DIR` (see docs/snapshot-format.md)")
+	flags.register(aws)
+	scan.AddCommand(aws)
+	return scan
+}
+
+func newDemoCommand(env *Env) *cobra.Command {
+	var flags scanFlags
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Scan the embedded demo AWS account and print the report",
+		Long: "Scan the embedded demo AWS account: a realistic snapshot with good and bad resources.\n" +
+			"It exits 1 because the demo account has failing checks.",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			load := func() (*snapshot.Result, error) {
+				fsys := env.DemoFS()
+				if fsys == nil {
+					return nil, fmt.Errorf("demo snapshot: not available in this build")
+				}
+				res, err := snapshot.LoadFS(fsys)
+				if err != nil {
+					return nil, fmt.Errorf("demo snapshot: %w", err)
+				}
+				return res, nil
+			}
+			return runScan(cmd, env, &flags, "demo", load)
+		},
+	}
+	flags.register(cmd)
+	return cmd
+}
+
+// runScan is scan and demo: validate flags, load, evaluate, report, and turn
+// the result into the exit code.
+func runScan(cmd *cobra.Command, env *Env, flags *scanFlags, source string, load func() (*snapshot.Result, error)) error {
+	reg, err := registry(env)
+	if err != nil {
+		return err
+	}
+	opts, err := flags.options(cmd, env, reg)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(env)
+	defer prog.done()
+
+	started := env.Now()
+	prog.set("loading snapshot")
+	res, err := load()
+	if err != nil {
+		return inputErr(err)
+	}
+	warnings := make([]string, len(res.Warnings))
+	for i, w := range res.Warnings {
+		warnings[i] = w.String()
+	}
+
+	// Run only the checks the filters can keep; the report filters again.
+	var checks []*check.Check
+	for _, c := range reg.All() {
+		if (len(opts.filter.Checks) == 0 || opts.filter.Checks[c.ID]) &&
+			(len(opts.filter.Severities) == 0 || opts.filter.Severities[c.Severity]) &&
+			(len(opts.filter.Services) == 0 || opts.filter.Services[c.Service]) {
+			checks = append(checks, c)
+		}
+	}
+	prog.set(fmt.Sprintf("evaluating %d checks", len(checks)))
+	invs := []*awsm.Inventory{res.Inventory}
+	findings, err := check.Run(context.Background(), check.Input{AWS: invs}, checks)
+	if err != nil {
+		return err
+	}
+	finished := env.Now()
+	prog.set("writing report")
+
+	r := report.Build(report.Input{
+		Tool: report.Tool{Name: "cloudward", Version: env.Version},
+		Scan: report.Scan{ID: env.NewScanID(), StartedAt: started, FinishedAt: finished,
+			Source: source, Warnings: warnings},
+		Inventories: invs,
+		Findings:    findings,
+		Filter:      opts.filter,
+	})
+	prog.done()
+	// Warnings always reach stderr (JSON also carries them in scan.warnings).
+	for _, w := range warnings {
+		fmt.Fprintf(env.Stderr, "cloudward: warning: %s\n", w)
+	}
+
+	if opts.output == "" {
+		if err := report.Write(env.Stdout, opts.format, r, report.TableOptions{Color: opts.color}); err != nil {
+			return fmt.Errorf("writing report: %w", err)
+		}
+	} else {
+		if err := writeFile(opts.output, func(w io.Writer) error {
+			return report.Write(w, opts.format, r, report.TableOptions{})
+		}); err != nil {
+			return inputErr(err)
+		}
+		fmt.Fprintf(env.Stdout, "cloudward: wrote %s: %s\n", opts.output, r.OneLine())
+	}
+
+	if opts.failOn != nil && r.FailsAtOrAbove(*opts.failOn) {
+		return errFindings
+	}
+	return nil
+}
+
+// writeFile writes a report file, naming the file in any error.
+func writeFile(name string, write func(io.Writer) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
