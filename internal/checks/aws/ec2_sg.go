@@ -40,9 +40,7 @@ var sgSSHOpen = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html",
 	},
 	Frameworks: map[string][]string{CIS: {"5.3", "5.4"}},
-}, netSecurityGroups, func(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
-	return netSGAdminPort(sg, 22, "SSH (22)")
-})
+}, netSecurityGroups, evalSGSSHOpen)
 
 var sgRDPOpen = check.AWS(check.Meta{
 	ID:           "aws-ec2-sg-rdp-open",
@@ -66,9 +64,7 @@ var sgRDPOpen = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html",
 	},
 	Frameworks: map[string][]string{CIS: {"5.3", "5.4"}},
-}, netSecurityGroups, func(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
-	return netSGAdminPort(sg, 3389, "RDP (3389)")
-})
+}, netSecurityGroups, evalSGRDPOpen)
 
 var sgAllPortsOpen = check.AWS(check.Meta{
 	ID:           "aws-ec2-sg-all-ports-open",
@@ -144,9 +140,18 @@ var sgDefaultHasRules = check.AWS(check.Meta{
 
 func netSecurityGroups(inv *awsm.Inventory) []*awsm.SecurityGroup { return inv.SecurityGroups }
 
+func evalSGSSHOpen(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
+	return netSGAdminPort(sg, 22, "SSH (22)", "no ingress rule opens SSH (22) to the internet")
+}
+
+func evalSGRDPOpen(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
+	return netSGAdminPort(sg, 3389, "RDP (3389)", "no ingress rule opens RDP (3389) to the internet")
+}
+
 // netSGAdminPort fails when an ingress rule from anywhere admits TCP traffic
-// to port (name is e.g. "SSH (22)").
-func netSGAdminPort(sg *awsm.SecurityGroup, port int64, name string) check.Result {
+// to port (name is e.g. "SSH (22)"). passMsg is a constant so that the PASS
+// path does not allocate.
+func netSGAdminPort(sg *awsm.SecurityGroup, port int64, name, passMsg string) check.Result {
 	rules, ok := sg.Ingress.Get()
 	if !ok {
 		return check.UnknownOf("ingress rules", sg.Ingress)
@@ -154,7 +159,8 @@ func netSGAdminPort(sg *awsm.SecurityGroup, port int64, name string) check.Resul
 	var ev []check.Evidence
 	for i := range rules {
 		r := &rules[i]
-		if !netSGCoversTCP(r, port) {
+		// Check the source first: the evidence text is only built on failure.
+		if !netSGFromAnywhere(r) || !netSGCoversTCP(r, port) {
 			continue
 		}
 		ev = netSGWorldEvidence(ev, sg, r, "reaches "+name)
@@ -162,7 +168,7 @@ func netSGAdminPort(sg *awsm.SecurityGroup, port int64, name string) check.Resul
 	if len(ev) > 0 {
 		return check.FailResult(name+" is open to the internet", ev...)
 	}
-	return check.PassResult("no ingress rule opens " + name + " to the internet")
+	return check.PassResult(passMsg)
 }
 
 func evalSGAllPortsOpen(_ *check.Env, sg *awsm.SecurityGroup) check.Result {

@@ -276,3 +276,52 @@ func TestNetEncChecksMetadata(t *testing.T) {
 		}
 	}
 }
+
+// TestNetEncPassPathsDoNotAllocate: the engine targets 2 million
+// evaluations per second, so a compliant resource must cost no allocation.
+func TestNetEncPassPathsDoNotAllocate(t *testing.T) {
+	sg := netSG("sg-0a1b2c3d4e5f60718", "web", netHTTPSWorld, netSSHOffice, netFromALB)
+	def := netSG("sg-0e5f60718293a4b5c", "default")
+	def.Egress = model.Known([]awsm.SGRule{}, netSGSrc("SecurityGroups[0].IpPermissionsEgress"))
+	acl := netACL(netIn(10, "6", false, "0.0.0.0/0", 22, 22), netIn(11, "6", false, "0.0.0.0/0", 3389, 3389),
+		netIn(12, "-1", false, "::/0", 0, 65535), netIn(100, "-1", true, "0.0.0.0/0", 0, 65535), netDenyAllV4).NetworkACLs[0]
+	vpc := &awsm.VPC{FlowLogs: model.Known([]awsm.FlowLog{{ID: "fl-0123456789abcdef0", Status: "ACTIVE"}}, model.Source{})}
+	inst := netInstance("running", "required", "enabled").Instances[0]
+	vol := &awsm.Volume{Encrypted: model.Known(true, model.Source{})}
+	region := &awsm.Region{EBSEncryptionByDefault: model.Known(true, model.Source{})}
+	bucket := encBucket()
+	bucket.Encryption = model.Known(&awsm.BucketEncryption{SSEAlgorithm: "AES256"}, model.Source{})
+	doc, err := awsm.ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*",`+
+		`"Resource":["arn:aws:s3:::acme-prod-invoices","arn:aws:s3:::acme-prod-invoices/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`), model.Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket.Policy = model.Known(doc, model.Source{})
+	pg := encDB("postgres", "16.3", "pg16-tls", map[string]string{"rds.force_ssl": "1"}).DBInstances[0]
+	pgDefault := encDB("postgres", "16.3", "default.postgres16", map[string]string{"rds.force_ssl": ""}).DBInstances[0]
+	key := encKey("CUSTOMER", "Enabled", "SYMMETRIC_DEFAULT", "AWS_KMS", "true").KMSKeys[0]
+
+	var r check.Result
+	for name, f := range map[string]func(){
+		"ssh":             func() { r = evalSGSSHOpen(nil, sg) },
+		"rdp":             func() { r = evalSGRDPOpen(nil, sg) },
+		"all ports":       func() { r = evalSGAllPortsOpen(nil, sg) },
+		"db ports":        func() { r = evalSGDBPortsOpen(nil, sg) },
+		"default sg":      func() { r = evalSGDefaultHasRules(nil, def) },
+		"nacl":            func() { r = evalNACLAdminPorts(nil, acl) },
+		"flow logs":       func() { r = evalVPCFlowLogs(nil, vpc) },
+		"imds":            func() { r = evalInstanceIMDSv1(nil, inst) },
+		"ebs volume":      func() { r = evalEBSVolumeUnencrypted(nil, vol) },
+		"ebs default":     func() { r = evalEBSDefaultEncryption(nil, region) },
+		"s3 encryption":   func() { r = evalS3DefaultEncryption(nil, bucket) },
+		"s3 tls":          func() { r = evalS3TLSNotEnforced(nil, bucket) },
+		"rds storage":     func() { r = evalRDSStorageUnencrypted(nil, pg) },
+		"rds tls":         func() { r = evalRDSTLSNotEnforced(nil, pg) },
+		"rds tls default": func() { r = evalRDSTLSNotEnforced(nil, pgDefault) },
+		"kms rotation":    func() { r = evalKMSKeyRotation(nil, key) },
+	} {
+		if n := testing.AllocsPerRun(100, f); n != 0 || r.Status != check.Pass {
+			t.Errorf("%s PASS path: %v allocations, status %s (%s)", name, n, r.Status, r.Message)
+		}
+	}
+}

@@ -39,7 +39,7 @@ var iamUserAdminAccess = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.15"}},
+	Frameworks: map[string][]string{CIS: {"1.16"}},
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	if res, ok := iamAuthDetailsUnknown(env.AWS, "permissions of user "+iamUserName(u)); !ok {
 		return res
@@ -210,7 +210,7 @@ var iamPolicyAdminWildcard = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
 	},
-	Frameworks: map[string][]string{CIS: {"1.15"}},
+	Frameworks: map[string][]string{CIS: {"1.16"}},
 }, func(inv *awsm.Inventory) []*awsm.ManagedPolicy { return inv.Policies },
 	func(_ *check.Env, p *awsm.ManagedPolicy) check.Result {
 		if p.AWSManaged {

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	awsm "github.com/cloudward/cloudward/internal/model/aws"
@@ -81,10 +82,13 @@ func iamUserName(u *awsm.User) string {
 	return u.ARN
 }
 
-// iamPlural returns word with an "s" unless n is 1.
+// iamPlural returns "1 word" or "n words" ("policy" -> "policies").
 func iamPlural(n int, word string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return strconv.Itoa(n) + " " + word
+	case len(word) > 1 && word[len(word)-1] == 'y' && !strings.ContainsRune("aeiou", rune(word[len(word)-2])):
+		return strconv.Itoa(n) + " " + word[:len(word)-1] + "ies"
 	}
 	return strconv.Itoa(n) + " " + word + "s"
 }

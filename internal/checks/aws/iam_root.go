@@ -33,7 +33,7 @@ var iamRootMFADisabled = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.4"}},
+	Frameworks: map[string][]string{CIS: {"1.5"}},
 }, iamRootList, func(_ *check.Env, r *awsm.RootUser) check.Result {
 	mfa, ok := r.MFAEnabled.Get()
 	switch {
@@ -69,7 +69,7 @@ var iamRootAccessKeys = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_add-key.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.3"}},
+	Frameworks: map[string][]string{CIS: {"1.4"}},
 }, iamRootList, func(env *check.Env, r *awsm.RootUser) check.Result {
 	var ev []check.Evidence
 	var unknown *awsm.AccessKey
@@ -124,7 +124,7 @@ func iamRootKeysFromSummary(inv *awsm.Inventory) (check.Result, bool) {
 	if !ok {
 		return check.Result{}, false
 	}
-	src := inv.Account.Summary.Source().At("SummaryMap.AccountAccessKeysPresent")
+	src := inv.Account.Summary.Source().At("AccountAccessKeysPresent")
 	if n > 0 {
 		return check.FailResult("the root user has an active access key (account summary)",
 			check.Ev(src, "AccountAccessKeysPresent: %d", n)), true
@@ -155,7 +155,7 @@ var iamRootRecentlyUsed = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-tasks.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.6"}},
+	Frameworks: map[string][]string{CIS: {"1.7"}},
 }, iamRootList, func(env *check.Env, r *awsm.RootUser) check.Result {
 	c := &r.Credentials
 	var ev []check.Evidence

@@ -2,7 +2,6 @@ package aws
 
 import (
 	"strconv"
-	"sync/atomic"
 
 	"github.com/cloudward/cloudward/internal/check"
 	"github.com/cloudward/cloudward/internal/model"
@@ -35,7 +34,7 @@ var iamUserConsoleMFAMissing = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_virtual.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_users-self-manage-mfa-and-creds.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.9"}},
+	Frameworks: map[string][]string{CIS: {"1.10"}},
 }, iamUsers, func(_ *check.Env, u *awsm.User) check.Result {
 	c := &u.Credentials
 	pw, ok := c.PasswordEnabled.Get()
@@ -81,7 +80,7 @@ var iamUserDirectPolicies = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_attach-policy.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.14"}},
+	Frameworks: map[string][]string{CIS: {"1.15"}},
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	if res, ok := iamAuthDetailsUnknown(env.AWS, "policies of user "+iamUserName(u)); !ok {
 		return res
@@ -100,46 +99,22 @@ var iamUserDirectPolicies = check.AWS(check.Meta{
 	return check.FailResult("user "+iamUserName(u)+" has "+iamPlural(n, "policy")+" attached directly instead of through groups", ev...)
 })
 
-// iamAuthDetailsState caches, per inventory, whether iam
-// get-account-authorization-details (the source of users' groups and
-// policies) was read. Scanning Coverage for every user would cost more than
-// the checks themselves; inventories are scanned one at a time, so a
-// one-entry cache is enough.
-type iamAuthDetailsState struct {
-	inv    *awsm.Inventory
-	ok     bool
-	reason string
-	src    model.Source
-}
-
-var iamAuthDetailsCache atomic.Pointer[iamAuthDetailsState]
-
 // iamAuthDetailsUnknown returns ok false and an UNKNOWN result about what
 // when the inventory's coverage says iam get-account-authorization-details
 // was missing or failed: users' policy lists are then empty, not known
 // empty. Without a coverage entry (a source that is not a snapshot) the
 // lists are taken as known.
 func iamAuthDetailsUnknown(inv *awsm.Inventory, what string) (check.Result, bool) {
-	st := iamAuthDetailsCache.Load()
-	if st == nil || st.inv != inv {
-		st = &iamAuthDetailsState{inv: inv, ok: true}
-		for _, c := range inv.Coverage {
-			if c.Service == "iam" && c.Operation == "get-account-authorization-details" && c.Status != awsm.CoverageRead {
-				st.ok = false
-				st.reason = "iam get-account-authorization-details " + string(c.Status)
-				if c.Detail != "" {
-					st.reason += ": " + c.Detail
-				}
-				st.src = model.Source{File: c.Region + "/iam/get-account-authorization-details.json"}
-				break
-			}
-		}
-		iamAuthDetailsCache.Store(st)
-	}
-	if st.ok {
+	c, ok := inv.CoverageOf("iam", "get-account-authorization-details")
+	if !ok || c.Status == awsm.CoverageRead {
 		return check.Result{}, true
 	}
-	return check.UnknownResult(what+" are unknown: "+st.reason, check.Ev(st.src, "%s", st.reason)), false
+	reason := "iam get-account-authorization-details " + string(c.Status)
+	if c.Detail != "" {
+		reason += ": " + c.Detail
+	}
+	src := model.Source{File: c.Region + "/iam/get-account-authorization-details.json"}
+	return check.UnknownResult(what+" are unknown: "+reason, check.Ev(src, "%s", reason)), false
 }
 
 // iamActiveKeys returns the user's active key slots (n of them), or ok
@@ -186,7 +161,7 @@ var iamAccessKeyNotRotated = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#Using_RotateAccessKey",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.13"}},
+	Frameworks: map[string][]string{CIS: {"1.14"}},
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	active, n, res, ok := iamActiveKeys(u)
 	if !ok {
@@ -239,7 +214,7 @@ var iamAccessKeyUnused = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.11"}},
+	Frameworks: map[string][]string{CIS: {"1.12"}},
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	active, n, res, ok := iamActiveKeys(u)
 	if !ok {
@@ -309,7 +284,7 @@ var iamUserPasswordUnused = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.11"}},
+	Frameworks: map[string][]string{CIS: {"1.12"}},
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	c := &u.Credentials
 	pw, ok := c.PasswordEnabled.Get()
@@ -367,7 +342,7 @@ var iamUserMultipleActiveKeys = check.AWS(check.Meta{
 	References: []string{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.12"}},
+	Frameworks: map[string][]string{CIS: {"1.13"}},
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	active, n, res, ok := iamActiveKeys(u)
 	if !ok {

@@ -127,7 +127,7 @@ func evalS3TLSNotEnforced(_ *check.Env, b *awsm.Bucket) check.Result {
 	}
 	return check.FailResult("the bucket policy does not deny requests without TLS",
 		check.Ev(doc.Source, "no Deny statement for Principal \"*\" on s3:* with Condition Bool aws:SecureTransport \"false\" "+
-			"(or NumericLessThan s3:TlsVersion 1.2) covers %s (%d statements examined)", strings.Join(missing, " and "), len(doc.Statements)))
+			"(or NumericLessThan s3:TlsVersion 1.2) covers %s (%d statement(s) examined)", strings.Join(missing, " and "), len(doc.Statements)))
 }
 
 // encIsTLSDeny reports whether st denies every S3 action to everyone on

@@ -43,6 +43,7 @@ type Inventory struct {
 
 	policyByARN map[string]*ManagedPolicy
 	groupByName map[string]*Group
+	coverageOf  map[[2]string]Coverage
 }
 
 // TrailList is the account's trails, known or not collected.
@@ -82,6 +83,26 @@ func (inv *Inventory) Index() {
 	for _, g := range inv.Groups {
 		inv.groupByName[g.Name] = g
 	}
+	// Per operation, keep the worst outcome over all regions: one region's
+	// failure makes that operation's data incomplete.
+	inv.coverageOf = make(map[[2]string]Coverage, len(inv.Coverage))
+	for _, c := range inv.Coverage {
+		key := [2]string{c.Service, c.Operation}
+		if prev, ok := inv.coverageOf[key]; !ok || prev.Status == CoverageRead {
+			inv.coverageOf[key] = c
+		}
+	}
+}
+
+// CoverageOf returns the outcome of reading an operation (the worst over
+// all regions), and false when the source recorded no coverage for it (a
+// source that is not a snapshot, or an operation it never reads).
+func (inv *Inventory) CoverageOf(service, operation string) (Coverage, bool) {
+	if inv.coverageOf == nil {
+		inv.Index()
+	}
+	c, ok := inv.coverageOf[[2]string{service, operation}]
+	return c, ok
 }
 
 // Policy returns the managed policy with the given ARN, or nil.
