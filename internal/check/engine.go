@@ -92,3 +92,18 @@ func evalSafe(c *Check, env *Env, i int) (f Finding) {
 	ref, res := c.evalAt(env, i)
 	return Finding{Check: c, Resource: ref, Result: res}
 }
+
+// Evaluations is the number of (check, resource) evaluations Run performs
+// for in, N/A results included: the unit of the engine's throughput that
+// benchmarks report.
+func Evaluations(in Input, checks []*Check) int {
+	n := 0
+	for _, inv := range in.AWS {
+		for _, c := range checks {
+			if c.count != nil {
+				n += c.count(inv)
+			}
+		}
+	}
+	return n
+}

@@ -37,7 +37,7 @@ func TestComputeScores(t *testing.T) {
 			want:     42.1, wantPW: 8, wantSW: 19, wantUnknown: 1,
 		},
 		{
-			name: "one low failure among many passes stays below 100",
+			name:     "one low failure among many passes stays below 100",
 			findings: append(repeat(f(crit, Pass, a), 1000), f(low, Fail, a)),
 			want:     99.9, wantPW: 10000, wantSW: 10001,
 		},

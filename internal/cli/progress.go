@@ -7,8 +7,8 @@ import (
 )
 
 // progressDelay is how long a scan runs before a progress line appears:
-// quick scans print nothing.
-const progressDelay = 700 * time.Millisecond
+// quick scans print nothing. A variable so that tests can shorten it.
+var progressDelay = 700 * time.Millisecond
 
 // progress shows a one-line status on stderr, only when stderr is a
 // terminal and the scan takes a while; never on a pipe or file.

@@ -31,15 +31,15 @@ type scanFlags struct {
 
 func (f *scanFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "table", "report format: table, json or csv")
+	fl.StringVar(&f.format, "format", "table", "report `FORMAT`: table, json or csv")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE`; the terminal gets a one-line summary")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colours in the table (also: NO_COLOR set, or stdout not a terminal)")
-	fl.StringSliceVar(&f.severities, "severity", nil, "only these severities (comma list: critical,high,medium,low,info)")
-	fl.StringSliceVar(&f.checks, "check", nil, "only these check IDs (comma list; see `cloudward checks`)")
-	fl.StringSliceVar(&f.regions, "region", nil, "only resources in these regions (comma list; IAM and account-wide resources are in \"global\")")
-	fl.StringSliceVar(&f.services, "service", nil, "only checks of these services (comma list: iam,s3,ec2,rds,kms,cloudtrail,guardduty...)")
-	fl.StringSliceVar(&f.statuses, "status", nil, "only these statuses (comma list: PASS,FAIL,UNKNOWN; default all, FAIL,UNKNOWN in the table)")
-	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 when a listed finding FAILs at or above this severity (critical|high|medium|low|info|none)")
+	fl.StringSliceVar(&f.severities, "severity", nil, "only these severities: `LIST` of critical,high,medium,low,info")
+	fl.StringSliceVar(&f.checks, "check", nil, "only these check IDs: comma `LIST` (cloudward checks lists them)")
+	fl.StringSliceVar(&f.regions, "region", nil, "only resources in these regions: comma `LIST` (IAM and account-wide resources are in \"global\")")
+	fl.StringSliceVar(&f.services, "service", nil, "only checks of these services: `LIST` of iam,s3,ec2,rds,kms,cloudtrail,guardduty...")
+	fl.StringSliceVar(&f.statuses, "status", nil, "only list these statuses: `LIST` of PASS,FAIL,UNKNOWN (default all; FAIL,UNKNOWN in the table)")
+	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 when a finding in scope FAILs at or above this `SEVERITY` (critical|high|medium|low|info|none)")
 }
 
 // scanOptions are validated flags.

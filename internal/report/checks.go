@@ -106,7 +106,7 @@ func checksMarkdown(w io.Writer, checks []*check.Check) error {
 
 	for _, c := range checks {
 		p("\n## %s\n\n", c.ID)
-		p("**%s**\n\n", strings.TrimSpace(c.Title))
+		p("**%s**\n\n", text(c.Title))
 		p("| | |\n|---|---|\n")
 		p("| Severity | %s |\n", c.Severity)
 		p("| Domain | %s |\n", c.Domain)
@@ -114,9 +114,9 @@ func checksMarkdown(w io.Writer, checks []*check.Check) error {
 		p("| Service | %s |\n", c.Service)
 		p("| Resource type | `%s` |\n", c.ResourceType)
 		p("| Frameworks | %s |\n\n", cell(frameworksText(c.Frameworks)))
-		p("**Rationale.** %s\n\n", strings.TrimSpace(c.Rationale))
+		p("**Rationale.** %s\n\n", text(c.Rationale))
 		p("**Remediation.**\n\n")
-		p("- Console: %s\n", strings.TrimSpace(c.Remediation.Console))
+		p("- Console: %s\n", text(c.Remediation.Console))
 		p("- AWS CLI:\n\n%s\n", fence("sh", c.Remediation.CLI))
 		p("- Terraform:\n\n%s\n", fence("hcl", c.Remediation.Terraform))
 		p("**References.**\n\n")
@@ -163,5 +163,12 @@ func frameworksText(fw map[string][]string) string {
 
 // cell keeps text inside one Markdown table cell.
 func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(strings.TrimSpace(s))
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(text(s))
 }
+
+// mdEscaper keeps prose literal: "*" on "*" must not turn into emphasis,
+// <id> into an HTML tag.
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "<", "&lt;")
+
+// text is check prose made literal Markdown.
+func text(s string) string { return mdEscaper.Replace(strings.TrimSpace(s)) }

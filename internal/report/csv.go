@@ -32,6 +32,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 	frameworks := map[*check.Check]string{}
 	row := make([]string, len(CSVHeader))
 	var details, sources []string
+	scratch, fp := make([]byte, 0, 512), make([]byte, 0, 32)
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		c := f.Check
@@ -49,7 +50,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 			c.Severity.String(), string(f.Status), c.ID, c.Title, string(c.Domain), c.Service,
 			f.Resource.ID, f.Resource.Type, f.Resource.Name, f.Resource.Region, f.Resource.Account, f.Resource.Provider,
 			f.Message, strings.Join(details, csvSep), strings.Join(sources, csvSep), fw,
-			c.Remediation.Console, c.Remediation.CLI, c.Remediation.Terraform, Fingerprint(f),
+			c.Remediation.Console, c.Remediation.CLI, c.Remediation.Terraform, string(appendFingerprint(fp[:0], scratch, f)),
 		)
 		if err := cw.Write(row); err != nil {
 			return err

@@ -13,7 +13,8 @@ import (
 	"github.com/cloudward/cloudward/internal/model"
 )
 
-// jsonScan is the "scan" object; times are RFC 3339 in UTC.
+// jsonScan is the "scan" object; times are RFC 3339 in UTC, with fractional
+// seconds when there are any.
 type jsonScan struct {
 	ID          string   `json:"id"`
 	StartedAt   string   `json:"started_at"`
@@ -40,7 +41,7 @@ type jsonSummary struct {
 	Score      jsonScore         `json:"score"`
 }
 
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // WriteJSON writes the report as one JSON document (docs/report-format.md).
 // The header objects are indented; each finding is one line, so the file
@@ -86,7 +87,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 		bw.WriteString(",\n")
 	}
 	bw.WriteString(`  "findings": [`)
-	enc := findingEncoder{parts: map[*check.Check]*checkParts{}}
+	enc := findingEncoder{parts: map[*check.Check]*checkParts{}, scratch: make([]byte, 0, 512)}
 	buf := make([]byte, 0, 4096)
 	for i := range r.Findings {
 		buf = buf[:0]
@@ -122,7 +123,8 @@ type checkParts struct {
 }
 
 type findingEncoder struct {
-	parts map[*check.Check]*checkParts
+	parts   map[*check.Check]*checkParts
+	scratch []byte // fingerprint input
 }
 
 func (e *findingEncoder) partsOf(c *check.Check) *checkParts {
@@ -200,7 +202,7 @@ func (e *findingEncoder) append(b []byte, f *check.Finding) []byte {
 	b = append(b, "],"...)
 	b = append(b, p.tail...)
 	b = append(b, `,"fingerprint":"`...)
-	b = append(b, Fingerprint(f)...)
+	b = appendFingerprint(b, e.scratch, f)
 	b = append(b, `"}`...)
 	return b
 }

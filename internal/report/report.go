@@ -115,6 +115,11 @@ type Filter struct {
 	Statuses   map[check.Status]bool
 }
 
+// scoped reports whether any filter but the status filter is set.
+func (fl *Filter) scoped() bool {
+	return len(fl.Severities)+len(fl.Checks)+len(fl.Regions)+len(fl.Services) > 0
+}
+
 // inScope reports whether f passes every filter but the status filter.
 func (fl *Filter) inScope(f *check.Finding) bool {
 	return match(fl.Severities, f.Check.Severity) &&
@@ -134,12 +139,15 @@ type Input struct {
 	Filter      Filter
 }
 
-// Build filters, sorts and summarises a scan. It reorders in.Findings.
+// Build filters, sorts and summarises a scan. It may reorder in.Findings.
 func Build(in Input) *Report {
-	scope := in.Findings[:0:0]
-	for i := range in.Findings {
-		if in.Filter.inScope(&in.Findings[i]) {
-			scope = append(scope, in.Findings[i])
+	scope := in.Findings
+	if in.Filter.scoped() {
+		scope = make([]check.Finding, 0, len(in.Findings))
+		for i := range in.Findings {
+			if in.Filter.inScope(&in.Findings[i]) {
+				scope = append(scope, in.Findings[i])
+			}
 		}
 	}
 	Sort(scope)
@@ -175,17 +183,34 @@ func Build(in Input) *Report {
 }
 
 // Sort orders findings by severity (highest first), check ID, resource ID;
-// stable, so equal keys keep the engine's deterministic order.
+// equal keys keep their input order (the engine's deterministic order). It
+// sorts an index and moves each finding once, because findings are large
+// values and a stable in-place sort would move them O(n log² n) times.
 func Sort(fs []check.Finding) {
-	slices.SortStableFunc(fs, func(a, b check.Finding) int {
+	idx := make([]int32, len(fs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
+		a, b := &fs[i], &fs[j]
 		if c := cmp.Compare(b.Check.Severity, a.Check.Severity); c != 0 {
 			return c
 		}
-		if c := strings.Compare(a.Check.ID, b.Check.ID); c != 0 {
+		if a.Check != b.Check {
+			if c := strings.Compare(a.Check.ID, b.Check.ID); c != 0 {
+				return c
+			}
+		}
+		if c := strings.Compare(a.Resource.ID, b.Resource.ID); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Resource.ID, b.Resource.ID)
+		return cmp.Compare(i, j)
 	})
+	sorted := make([]check.Finding, len(fs))
+	for to, from := range idx {
+		sorted[to] = fs[from]
+	}
+	copy(fs, sorted)
 }
 
 func summarize(fs []check.Finding) Summary {
@@ -244,18 +269,24 @@ func coverageOf(invs []*aws.Inventory) Coverage {
 // Fingerprint identifies a (check, resource) pair across scans: the first 32
 // hex digits of sha256(check_id + resource_id), the two strings concatenated.
 func Fingerprint(f *check.Finding) string {
-	h := sha256.New()
-	h.Write([]byte(f.Check.ID))
-	h.Write([]byte(f.Resource.ID))
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0]))[:32]
+	return string(appendFingerprint(nil, nil, f))
 }
 
-// FailsAtOrAbove reports whether a listed finding FAILs with at least the
-// given severity.
+// appendFingerprint appends f's fingerprint to b, using scratch to hash
+// without allocating.
+func appendFingerprint(b, scratch []byte, f *check.Finding) []byte {
+	scratch = append(append(scratch[:0], f.Check.ID...), f.Resource.ID...)
+	sum := sha256.Sum256(scratch)
+	return hex.AppendEncode(b, sum[:16])
+}
+
+// FailsAtOrAbove reports whether a finding in scope (after the severity,
+// check, region and service filters) FAILs with at least the given severity.
 func (r *Report) FailsAtOrAbove(min check.Severity) bool {
-	for i := range r.Findings {
-		if r.Findings[i].Status == check.Fail && r.Findings[i].Check.Severity >= min {
+	// The scope decides, not the listing: --status only chooses what is
+	// shown, so `--status PASS` in CI must not hide a failure.
+	for sev, c := range r.Summary.BySeverity {
+		if sev >= min && c.Fail > 0 {
 			return true
 		}
 	}
