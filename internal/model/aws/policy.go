@@ -100,7 +100,9 @@ func ParsePolicy(data []byte, src model.Source) (*PolicyDocument, error) {
 		data = bytes.TrimSpace([]byte(s))
 	}
 	if len(data) > 0 && data[0] == '%' {
-		dec, err := url.QueryUnescape(string(data))
+		// PathUnescape, not QueryUnescape: IAM percent-encodes per RFC 3986,
+		// so a '+' is a literal plus (e.g. in a condition value), not a space.
+		dec, err := url.PathUnescape(string(data))
 		if err != nil {
 			return nil, fmt.Errorf("%s: URL-encoded policy document: %v", src, err)
 		}
@@ -372,7 +374,8 @@ func describeJSONError(data []byte, err error) error {
 	var off int64 = -1
 	switch {
 	case asErr(err, &se):
-		off = se.Offset
+		// Offset counts the offending byte; point at it, not past it.
+		off = max(se.Offset-1, 0)
 	case asErr(err, &te):
 		off = te.Offset
 	}

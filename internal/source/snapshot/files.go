@@ -275,7 +275,8 @@ func decodeJSON(file string, data []byte, v any) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := awsm.LineCol(data, se.Offset)
+		// Offset counts the offending byte; point at it, not past it.
+		line, col := awsm.LineCol(data, max(se.Offset-1, 0))
 		msg := se.Error()
 		if se.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n"))) {
 			msg += " (truncated file?)"

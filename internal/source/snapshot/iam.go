@@ -352,9 +352,10 @@ func boundary(b *boundaryJSON, src model.Source) awsm.String {
 	return model.Known(b.PermissionsBoundaryArn, s.At("PermissionsBoundaryArn"))
 }
 
-// loadAuthDetails reads users, groups, roles and managed policies. Users
-// exist only through this operation: without it we cannot know their
-// policies, so no users are invented from the credential report alone.
+// loadAuthDetails reads users, groups, roles and managed policies. Without
+// it, users still come from the credential report so that credential checks
+// (MFA, key age) judge them; their policy lists are then empty and the
+// coverage entry tells policy checks that they are unknown, not empty.
 func (l *loader) loadAuthDetails(rep *credReport, repReason string, repSrc model.Source) {
 	a := l.fetch("global/iam/get-account-authorization-details")
 	var v authDetails
@@ -362,7 +363,8 @@ func (l *loader) loadAuthDetails(rep *credReport, repReason string, repSrc model
 	l.done(global, "iam", "get-account-authorization-details", &a, false)
 	if !ok {
 		if rep != nil && len(rep.rows) > 1 {
-			l.warn(a.file, 0, "IAM users, groups, roles and policies unknown (%s); the credential report alone is not used", a.reason())
+			l.warn(a.file, 0, "IAM groups, roles, policies and users' permissions unknown (%s); users come from the credential report alone", a.reason())
+			l.usersFromReport(rep)
 		}
 		return
 	}
@@ -461,6 +463,27 @@ func (l *loader) loadAuthDetails(rep *credReport, repReason string, repSrc model
 	sortByARN(inv.Groups, func(g *awsm.Group) string { return g.ARN })
 	sortByARN(inv.Roles, func(r *awsm.Role) string { return r.ARN })
 	sortByARN(inv.Policies, func(p *awsm.ManagedPolicy) string { return p.ARN })
+}
+
+// usersFromReport creates users from credential-report rows when
+// get-account-authorization-details is missing.
+func (l *loader) usersFromReport(rep *credReport) {
+	for name, row := range rep.rows {
+		if name == rootUser {
+			continue
+		}
+		arn, src, _ := rep.cell(row, "arn")
+		user := &awsm.User{
+			Identity: awsm.Identity{ARN: arn, ID: name, Name: name, Region: global,
+				AccountID: l.account(), Partition: l.partition(), Source: src,
+				Tags: notCollectedTags("user tags come from get-account-authorization-details", src)},
+			CreateDate:          rep.date(row, "user_creation_time"),
+			PermissionsBoundary: unknown[string]("get-account-authorization-details not read", src),
+			Credentials:         rep.credentials(row),
+		}
+		l.inv.Users = append(l.inv.Users, user)
+	}
+	sortByARN(l.inv.Users, func(u *awsm.User) string { return u.ARN })
 }
 
 func withTags(id awsm.Identity, tags model.Tags) awsm.Identity {

@@ -14,7 +14,7 @@ import (
 func (l *loader) loadRegions() {
 	regions := l.inv.RegionNames
 	outs := make([]*regionOut, len(regions))
-	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	sem := make(chan struct{}, max(1, min(l.opts.Workers, runtime.GOMAXPROCS(0))))
 	var wg sync.WaitGroup
 	for i, r := range regions {
 		wg.Add(1)

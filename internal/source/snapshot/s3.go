@@ -221,4 +221,3 @@ func (l *loader) loadBucket(b *awsm.Bucket) {
 		done(&a, "get-bucket-logging", false)
 	}
 }
-

@@ -281,4 +281,3 @@ func (l *loader) parallel(n int, fn func(i int)) {
 	close(next)
 	wg.Wait()
 }
-

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Collects a cloudward snapshot (docs/snapshot-format.md) with the AWS CLI,
+# for the credentials the CLI is configured with (AWS_PROFILE, env vars, SSO).
+# Read-only: every call is a describe/get/list, plus
+# `iam generate-credential-report`, which only refreshes the report.
+#
+# Usage: scripts/collect-aws-cli.sh [--out DIR] [--regions us-east-1,eu-west-1]
+#   --out DIR      output directory (default: snapshot-<account>-<UTC time>)
+#   --regions LIST comma-separated regions (default: every enabled region,
+#                  from `aws ec2 describe-regions`)
+# Then: cloudward scan aws --snapshot DIR
+set -euo pipefail
+
+out=""
+regions=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=${2:?--out needs a directory}; shift 2 ;;
+	--out=*) out=${1#--out=}; shift ;;
+	--regions) regions=${2:?--regions needs a list}; shift 2 ;;
+	--regions=*) regions=${1#--regions=}; shift ;;
+	-h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+	*) echo "collect-aws-cli.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+command -v aws >/dev/null || { echo "collect-aws-cli.sh: the AWS CLI (aws) is not installed" >&2; exit 2; }
+export AWS_PAGER=""
+
+json_escape() {
+	local s=$1
+	s=${s//\\/\\\\}
+	s=${s//\"/\\\"}
+	s=${s//$'\n'/\\n}
+	s=${s//$'\r'/}
+	s=${s//$'\t'/\\t}
+	printf '%s' "$s"
+}
+
+# call FILE_BASE aws-args...: writes FILE_BASE.json with the CLI output, or
+# FILE_BASE.error.json with {"Code","Message"} parsed from the CLI's error
+# text ("An error occurred (Code) when calling the Op operation: Message").
+call() {
+	local base=$1; shift
+	mkdir -p "$(dirname "$base")"
+	local errf
+	errf=$(mktemp)
+	if aws "$@" --output json >"$base.json.tmp" 2>"$errf"; then
+		mv "$base.json.tmp" "$base.json"
+	else
+		rm -f "$base.json.tmp"
+		local text code msg
+		text=$(tr -d '\r' <"$errf" | grep -v '^$' | tail -n 1)
+		code=$(printf '%s' "$text" | sed -n 's/.*An error occurred (\([^)]*\)).*/\1/p')
+		msg=$(printf '%s' "$text" | sed -n 's/.*An error occurred ([^)]*) when calling the [A-Za-z]* operation[^:]*: //p')
+		[ -n "$code" ] || code="CLIError"
+		[ -n "$msg" ] || msg=$text
+		printf '{"Code": "%s", "Message": "%s"}\n' "$(json_escape "$code")" "$(json_escape "$msg")" >"$base.error.json"
+		echo "  $base: $code" >&2
+	fi
+	rm -f "$errf"
+}
+
+# list aws-args...: prints one value per line from a --query ... --output text call.
+list() {
+	aws "$@" --output text 2>/dev/null | tr '\t' '\n' | grep -v -e '^None$' -e '^$' || true
+}
+
+ident=$(aws sts get-caller-identity --output json)
+account=$(aws sts get-caller-identity --query Account --output text)
+caller_arn=$(aws sts get-caller-identity --query Arn --output text)
+partition=$(printf '%s' "$caller_arn" | cut -d: -f2)
+collected_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+[ -n "$out" ] || out="snapshot-$account-$(date -u +%Y%m%dT%H%M%SZ)"
+if [ -z "$regions" ]; then
+	regions=$(list ec2 describe-regions --query 'Regions[].RegionName' | sort | paste -sd, -)
+fi
+IFS=, read -r -a region_list <<<"$regions"
+mkdir -p "$out/global/sts"
+printf '%s\n' "$ident" >"$out/global/sts/get-caller-identity.json"
+
+region_json=""
+for r in "${region_list[@]}"; do
+	region_json+="${region_json:+, }\"$r\""
+done
+printf '{"collected_at": "%s", "account_id": "%s", "partition": "%s", "regions": [%s]}\n' \
+	"$collected_at" "$account" "$partition" "$region_json" >"$out/snapshot.json"
+echo "collecting account $account ($partition) into $out, regions: $regions" >&2
+
+# IAM.
+g="$out/global"
+call "$g/iam/get-account-authorization-details" iam get-account-authorization-details
+call "$g/iam/get-account-password-policy" iam get-account-password-policy
+call "$g/iam/get-account-summary" iam get-account-summary
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	state=$(aws iam generate-credential-report --query State --output text 2>/dev/null || echo FAILED)
+	[ "$state" = "COMPLETE" ] && break
+	[ "$state" = "FAILED" ] && break
+	sleep 2
+done
+mkdir -p "$g/iam"
+if content=$(aws iam get-credential-report --query Content --output text 2>"$g/iam/.credreport.err"); then
+	printf '%s' "$content" | base64 -d >"$g/iam/get-credential-report.csv"
+	rm -f "$g/iam/.credreport.err"
+else
+	rm -f "$g/iam/.credreport.err"
+	call "$g/iam/get-credential-report" iam get-credential-report
+fi
+
+# S3: account-level Block Public Access, then every bucket.
+call "$g/s3control/get-public-access-block" s3control get-public-access-block --account-id "$account"
+call "$g/s3api/list-buckets" s3api list-buckets
+while read -r b; do
+	[ -n "$b" ] || continue
+	for op in get-bucket-location get-bucket-policy get-bucket-acl get-public-access-block \
+		get-bucket-encryption get-bucket-versioning get-bucket-logging; do
+		call "$g/s3api/$op/$b" s3api "$op" --bucket "$b"
+	done
+done < <(list s3api list-buckets --query 'Buckets[].Name')
+
+# Regions.
+for r in "${region_list[@]}"; do
+	d="$out/$r"
+	echo "region $r" >&2
+	for op in describe-security-groups describe-instances describe-volumes get-ebs-encryption-by-default \
+		describe-vpcs describe-flow-logs describe-network-acls; do
+		call "$d/ec2/$op" ec2 "$op" --region "$r"
+	done
+
+	call "$d/rds/describe-db-instances" rds describe-db-instances --region "$r"
+	while read -r pg; do
+		[ -n "$pg" ] || continue
+		call "$d/rds/describe-db-parameters/$pg" rds describe-db-parameters --region "$r" --db-parameter-group-name "$pg"
+	done < <(list rds describe-db-instances --region "$r" --query 'DBInstances[].DBParameterGroups[].DBParameterGroupName' | sort -u)
+
+	call "$d/kms/list-keys" kms list-keys --region "$r"
+	while read -r k; do
+		[ -n "$k" ] || continue
+		call "$d/kms/describe-key/$k" kms describe-key --region "$r" --key-id "$k"
+		call "$d/kms/get-key-rotation-status/$k" kms get-key-rotation-status --region "$r" --key-id "$k"
+	done < <(list kms list-keys --region "$r" --query 'Keys[].KeyId')
+
+	# Status and selectors of each trail are collected in its home region
+	# only; other regions list shadow copies of multi-region trails.
+	call "$d/cloudtrail/describe-trails" cloudtrail describe-trails --region "$r"
+	while read -r t; do
+		[ -n "$t" ] || continue
+		call "$d/cloudtrail/get-trail-status/$t" cloudtrail get-trail-status --region "$r" --name "$t"
+		call "$d/cloudtrail/get-event-selectors/$t" cloudtrail get-event-selectors --region "$r" --trail-name "$t"
+	done < <(list cloudtrail describe-trails --region "$r" --query "trailList[?HomeRegion=='$r'].Name")
+
+	call "$d/guardduty/list-detectors" guardduty list-detectors --region "$r"
+	while read -r det; do
+		[ -n "$det" ] || continue
+		call "$d/guardduty/get-detector/$det" guardduty get-detector --region "$r" --detector-id "$det"
+	done < <(list guardduty list-detectors --region "$r" --query 'DetectorIds')
+done
+
+echo "done: cloudward scan aws --snapshot $out" >&2
