@@ -10,6 +10,15 @@ type Ref struct {
 	Region   string `json:"region"`
 	Account  string `json:"account"`
 	Provider string `json:"provider"`
+	// Address is the IaC resource address, e.g.
+	// module.data.aws_s3_bucket.logs["eu"]; empty for deployed resources.
+	Address string `json:"address,omitempty"`
+	// Location is where an IaC resource is declared (file and line range);
+	// nil for deployed resources.
+	Location *Source `json:"location,omitempty"`
+	// ModuleCalls are the module call sites that led to an IaC resource,
+	// outermost first.
+	ModuleCalls []Source `json:"module_calls,omitempty"`
 }
 
 // Resource is implemented by every resource of the model.

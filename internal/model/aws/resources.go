@@ -56,11 +56,28 @@ type Identity struct {
 	Partition string
 	Source    model.Source // where the resource itself was read
 	Tags      model.Tags
+	// Address and ModuleCalls are set by IaC sources: the resource address
+	// and the module call sites that led to it (Source then has the block's
+	// line range).
+	Address     string
+	ModuleCalls []model.Source
 }
 
 func (id Identity) ref(typ string) model.Ref {
-	return model.Ref{ID: id.ARN, Type: typ, Name: id.Name, Region: id.Region,
+	r := model.Ref{ID: id.ARN, Type: typ, Name: id.Name, Region: id.Region,
 		Account: id.AccountID, Provider: "aws"}
+	if id.Address != "" {
+		// IaC resources have no ARN before deployment: the address is
+		// their identity and the block is their location.
+		r.Address = id.Address
+		if r.ID == "" {
+			r.ID = id.Address
+		}
+		loc := id.Source
+		r.Location = &loc
+		r.ModuleCalls = id.ModuleCalls
+	}
+	return r
 }
 
 // Account holds account-level settings.
