@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -20,6 +21,7 @@ type Input struct {
 type chunk struct {
 	check      *Check
 	env        *Env
+	acct       int // index of env's inventory in the input
 	start, end int
 	out        int
 }
@@ -32,7 +34,7 @@ const chunkSize = 512
 func Run(ctx context.Context, in Input, checks []*Check) ([]Finding, error) {
 	var chunks []chunk
 	total := 0
-	for _, inv := range in.AWS {
+	for a, inv := range in.AWS {
 		env := &Env{AWS: inv, Now: inv.CollectedAt}
 		for _, c := range checks {
 			if c.count == nil {
@@ -41,12 +43,34 @@ func Run(ctx context.Context, in Input, checks []*Check) ([]Finding, error) {
 			n := c.count(inv)
 			for s := 0; s < n; s += chunkSize {
 				e := min(s+chunkSize, n)
-				chunks = append(chunks, chunk{check: c, env: env, start: s, end: e, out: total})
+				chunks = append(chunks, chunk{check: c, env: env, acct: a, start: s, end: e, out: total})
 				total += e - s
 			}
 		}
 	}
+	// Output offsets follow check order; execution order instead groups the
+	// checks of one resource type block by block, so that a block of
+	// resources is read from memory once and then served from cache to every
+	// check of that type (a measurable win on 100,000-resource inventories).
+	order := make([]int, len(chunks))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := &chunks[order[i]], &chunks[order[j]]
+		if a.acct != b.acct {
+			return a.acct < b.acct
+		}
+		if a.check.ResourceType != b.check.ResourceType {
+			return a.check.ResourceType < b.check.ResourceType
+		}
+		return a.start < b.start
+	})
+	// One slice for every result; each chunk writes its own window in place
+	// and compacts it (drops N/A) while it is still in cache, so the only
+	// serial work left is closing the gaps between windows.
 	results := make([]Finding, total)
+	kept := make([]int, len(chunks))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), len(chunks))
@@ -55,14 +79,15 @@ func Run(ctx context.Context, in Input, checks []*Check) ([]Finding, error) {
 		go func() {
 			defer wg.Done()
 			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(chunks) || ctx.Err() != nil {
+				k := int(next.Add(1) - 1)
+				if k >= len(order) || ctx.Err() != nil {
 					return
 				}
+				i := order[k]
 				ch := chunks[i]
-				for r := ch.start; r < ch.end; r++ {
-					results[ch.out+r-ch.start] = evalSafe(ch.check, ch.env, r)
-				}
+				window := results[ch.out : ch.out+ch.end-ch.start]
+				evalChunk(ch, window)
+				kept[i] = compact(window)
 			}
 		}()
 	}
@@ -70,27 +95,62 @@ func Run(ctx context.Context, in Input, checks []*Check) ([]Finding, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Drop results for resources a check does not concern, keeping order.
-	kept := results[:0]
-	for _, f := range results {
-		if f.Status != NotApplicable {
-			kept = append(kept, f)
+	n := 0
+	for i, ch := range chunks {
+		if ch.out != n {
+			copy(results[n:], results[ch.out:ch.out+kept[i]])
 		}
+		n += kept[i]
 	}
-	return kept, nil
+	// Clear the tail so the dropped findings' strings can be collected.
+	clear(results[n:])
+	return results[:n:n], nil
 }
 
-// evalSafe evaluates one resource; a panicking check (a bug) becomes an
-// UNKNOWN finding naming the failure instead of killing the whole scan.
-func evalSafe(c *Check, env *Env, i int) (f Finding) {
+// evalChunk evaluates a chunk's resources into out. A panicking check (a
+// bug) turns that one resource into an UNKNOWN finding naming the failure,
+// and the chunk goes on with the next resource: one recover per chunk, not
+// per evaluation, keeps the common path cheap.
+func evalChunk(ch chunk, out []Finding) {
+	for r := ch.start; r < ch.end; {
+		r = evalFrom(ch, out, r)
+	}
+}
+
+// evalFrom evaluates from resource r until the chunk ends or a check
+// panics, and returns where to resume.
+func evalFrom(ch chunk, out []Finding, r int) (next int) {
+	c := ch.check
 	defer func() {
 		if p := recover(); p != nil {
-			f = Finding{Check: c, Result: UnknownResult(fmt.Sprintf("internal error in check %s: %v", c.ID, p))}
-			f.Resource.ID = fmt.Sprintf("resource #%d", i)
+			f := &out[r-ch.start]
+			*f = Finding{Check: c, Result: UnknownResult(fmt.Sprintf("internal error in check %s: %v", c.ID, p))}
+			f.Resource.ID = fmt.Sprintf("resource #%d", r)
+			next = r + 1
 		}
 	}()
-	ref, res := c.evalAt(env, i)
-	return Finding{Check: c, Resource: ref, Result: res}
+	for ; r < ch.end; r++ {
+		f := &out[r-ch.start]
+		f.Check = c
+		f.Resource, f.Result = c.evalAt(ch.env, r)
+	}
+	return r
+}
+
+// compact moves the findings that apply to the front of window, keeping
+// their order, and returns how many there are.
+func compact(window []Finding) int {
+	n := 0
+	for i := range window {
+		if window[i].Status == NotApplicable {
+			continue
+		}
+		if i != n {
+			window[n] = window[i]
+		}
+		n++
+	}
+	return n
 }
 
 // Evaluations is the number of (check, resource) evaluations Run performs

@@ -162,7 +162,13 @@ func NewRootCommand(env *Env) *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErr("%v (see %s --help)", err, cmd.CommandPath())
 	})
-	root.AddCommand(newScanCommand(env), newDemoCommand(env), newChecksCommand(env), newVersionCommand(env))
+	// One command per line: each feature adds its own.
+	root.AddCommand(
+		newScanCommand(env),
+		newDemoCommand(env),
+		newChecksCommand(env),
+		newVersionCommand(env),
+	)
 	return root
 }
 
