@@ -23,6 +23,9 @@ const (
 	Fail          Status = "FAIL"
 	Unknown       Status = "UNKNOWN"
 	NotApplicable Status = "N/A"
+	// Muted is a FAIL or UNKNOWN silenced by a mutelist entry: still listed,
+	// with Finding.Mute saying why, but not counted as a failure.
+	Muted Status = "MUTED"
 )
 
 // Severity ranks the impact of a failing check.
@@ -96,6 +99,10 @@ type Meta struct {
 	References   []string    `json:"references"`
 	// Frameworks maps framework IDs (e.g. "cis-aws-4.0") to control IDs.
 	Frameworks map[string][]string `json:"frameworks"`
+	// DeployedOnly marks checks that only make sense on deployed resources
+	// (credential usage and age, credential-report data): Run skips them
+	// for IaC inventories.
+	DeployedOnly bool `json:"deployed_only,omitempty"`
 }
 
 // Evidence is what made a check decide: the offending rule, statement or
@@ -144,6 +151,20 @@ func UnknownOf[T any](what string, v model.Value[T]) Result {
 // Finding is one check's result on one resource.
 type Finding struct {
 	Check    *Check
-	Resource model.Ref
+	// Resource is shared by every finding on the same resource: read-only.
+	Resource *model.Ref
 	Result
+	// Mute is set when a mutelist entry muted the finding (Status Muted).
+	Mute *Mute
+}
+
+// Mute records which mutelist entry muted a finding, and why.
+type Mute struct {
+	// Status is the status before muting: FAIL or UNKNOWN.
+	Status  Status `json:"status"`
+	Reason  string `json:"reason"`
+	Owner   string `json:"owner"`
+	Expires string `json:"expires,omitempty"` // YYYY-MM-DD; empty: no expiry
+	// Entry is where the entry is written: "mutelist.yaml:12".
+	Entry string `json:"entry"`
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/cloudward/cloudward/internal/model"
 	"github.com/cloudward/cloudward/internal/model/aws"
 )
 
@@ -35,9 +36,14 @@ func Run(ctx context.Context, in Input, checks []*Check) ([]Finding, error) {
 	var chunks []chunk
 	total := 0
 	for a, inv := range in.AWS {
+		// Index before the workers start: checks then only read the
+		// inventory's lookup tables and cached refs, never build them.
+		if !inv.Indexed() {
+			inv.Index()
+		}
 		env := &Env{AWS: inv, Now: inv.CollectedAt}
 		for _, c := range checks {
-			if c.count == nil {
+			if c.count == nil || (c.DeployedOnly && inv.IaC) {
 				continue
 			}
 			n := c.count(inv)
@@ -124,8 +130,8 @@ func evalFrom(ch chunk, out []Finding, r int) (next int) {
 	defer func() {
 		if p := recover(); p != nil {
 			f := &out[r-ch.start]
-			*f = Finding{Check: c, Result: UnknownResult(fmt.Sprintf("internal error in check %s: %v", c.ID, p))}
-			f.Resource.ID = fmt.Sprintf("resource #%d", r)
+			*f = Finding{Check: c, Resource: &model.Ref{ID: fmt.Sprintf("resource #%d", r)},
+				Result: UnknownResult(fmt.Sprintf("internal error in check %s: %v", c.ID, p))}
 			next = r + 1
 		}
 	}()
@@ -160,7 +166,7 @@ func Evaluations(in Input, checks []*Check) int {
 	n := 0
 	for _, inv := range in.AWS {
 		for _, c := range checks {
-			if c.count != nil {
+			if c.count != nil && !(c.DeployedOnly && inv.IaC) {
 				n += c.count(inv)
 			}
 		}

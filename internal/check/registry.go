@@ -22,7 +22,7 @@ type Env struct {
 type Check struct {
 	Meta
 	count  func(inv *aws.Inventory) int
-	evalAt func(env *Env, i int) (model.Ref, Result)
+	evalAt func(env *Env, i int) (*model.Ref, Result)
 }
 
 // AWS builds a check over one kind of AWS resource: list picks the resources
@@ -32,7 +32,7 @@ func AWS[R model.Resource](meta Meta, list func(*aws.Inventory) []R, eval func(*
 	return &Check{
 		Meta:  meta,
 		count: func(inv *aws.Inventory) int { return len(list(inv)) },
-		evalAt: func(env *Env, i int) (model.Ref, Result) {
+		evalAt: func(env *Env, i int) (*model.Ref, Result) {
 			r := list(env.AWS)[i]
 			return r.Ref(), eval(env, r)
 		},
@@ -42,6 +42,9 @@ func AWS[R model.Resource](meta Meta, list func(*aws.Inventory) []R, eval func(*
 // Evaluate runs the check on every resource of inv, in order. Tests use it to
 // look at one check's results.
 func (c *Check) Evaluate(inv *aws.Inventory) []Finding {
+	if !inv.Indexed() {
+		inv.Index()
+	}
 	env := &Env{AWS: inv, Now: inv.CollectedAt}
 	var out []Finding
 	for i, n := 0, c.count(inv); i < n; i++ {

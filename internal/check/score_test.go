@@ -15,7 +15,7 @@ func scoreCheck(sev Severity) *Check {
 func TestComputeScores(t *testing.T) {
 	crit, high, med, low, info := scoreCheck(Critical), scoreCheck(High), scoreCheck(Medium), scoreCheck(Low), scoreCheck(Info)
 	f := func(c *Check, st Status, account string) Finding {
-		return Finding{Check: c, Resource: model.Ref{ID: "r", Account: account}, Result: Result{Status: st}}
+		return Finding{Check: c, Resource: &model.Ref{ID: "r", Account: account}, Result: Result{Status: st}}
 	}
 	const a, b = "111122223333", "444455556666"
 	tests := []struct {
@@ -64,7 +64,7 @@ func repeat(f Finding, n int) []Finding {
 func TestComputeScoresPerAccount(t *testing.T) {
 	high := scoreCheck(High)
 	f := func(st Status, account string) Finding {
-		return Finding{Check: high, Resource: model.Ref{Account: account}, Result: Result{Status: st}}
+		return Finding{Check: high, Resource: &model.Ref{Account: account}, Result: Result{Status: st}}
 	}
 	got := ComputeScores([]Finding{
 		f(Pass, "111122223333"), f(Pass, "111122223333"),

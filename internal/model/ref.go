@@ -21,9 +21,10 @@ type Ref struct {
 	ModuleCalls []Source `json:"module_calls,omitempty"`
 }
 
-// Resource is implemented by every resource of the model.
+// Resource is implemented by every resource of the model. The Ref may be
+// shared by all findings on the resource: treat it as read-only.
 type Resource interface {
-	Ref() Ref
+	Ref() *Ref
 }
 
 // Tags are a resource's tags. A nil map with Known false means not collected.

@@ -207,7 +207,7 @@ func (e *findingEncoder) append(b []byte, f *check.Finding) []byte {
 	return b
 }
 
-func appendRef(b []byte, r model.Ref) []byte {
+func appendRef(b []byte, r *model.Ref) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, r.ID)
 	b = append(b, `,"type":`...)
@@ -220,6 +220,36 @@ func appendRef(b []byte, r model.Ref) []byte {
 	b = appendString(b, r.Account)
 	b = append(b, `,"provider":`...)
 	b = appendString(b, r.Provider)
+	// IaC resources also carry their address, location and module calls.
+	if r.Address != "" {
+		b = append(b, `,"address":`...)
+		b = appendString(b, r.Address)
+	}
+	if r.Location != nil {
+		b = append(b, `,"location":`...)
+		b = appendLocation(b, *r.Location)
+	}
+	if len(r.ModuleCalls) > 0 {
+		b = append(b, `,"module_calls":[`...)
+		for i, c := range r.ModuleCalls {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendLocation(b, c)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendLocation writes an IaC location: {"file","start_line","end_line"}.
+func appendLocation(b []byte, s model.Source) []byte {
+	b = append(b, `{"file":`...)
+	b = appendString(b, s.File)
+	b = append(b, `,"start_line":`...)
+	b = strconv.AppendInt(b, int64(s.StartLine), 10)
+	b = append(b, `,"end_line":`...)
+	b = strconv.AppendInt(b, int64(s.EndLine), 10)
 	return append(b, '}')
 }
 

@@ -49,13 +49,13 @@ var (
 	guardduty = &check.Check{Meta: meta("aws-guardduty-disabled", "GuardDuty is not enabled in the region", check.High, check.Detection, "guardduty", aws.TypeRegion)}
 )
 
-func sgRef(id, name string) model.Ref {
-	return model.Ref{ID: "arn:aws:ec2:us-east-1:" + acct + ":security-group/" + id, Type: aws.TypeSecurityGroup,
+func sgRef(id, name string) *model.Ref {
+	return &model.Ref{ID: "arn:aws:ec2:us-east-1:" + acct + ":security-group/" + id, Type: aws.TypeSecurityGroup,
 		Name: name, Region: "us-east-1", Account: acct, Provider: "aws"}
 }
 
-func volRef(id, region string) model.Ref {
-	return model.Ref{ID: "arn:aws:ec2:" + region + ":" + acct + ":volume/" + id, Type: aws.TypeVolume,
+func volRef(id, region string) *model.Ref {
+	return &model.Ref{ID: "arn:aws:ec2:" + region + ":" + acct + ":volume/" + id, Type: aws.TypeVolume,
 		Name: id, Region: region, Account: acct, Provider: "aws"}
 }
 
@@ -80,10 +80,10 @@ func fixtureFindings() []check.Finding {
 			check.Ev(src(volFile, "Volumes[0].Encrypted"), "Encrypted = true"))},
 		{Check: ebsVolume, Resource: volRef("vol-0e5f6a7b8c9d00005", "eu-west-1"), Result: check.UnknownOf("Encrypted",
 			model.Unknown[bool]("not collected", src("eu-west-1/ec2/describe-volumes.json", "")))},
-		{Check: guardduty, Resource: model.Ref{ID: acct + "/eu-west-1", Type: aws.TypeRegion, Name: "eu-west-1", Region: "eu-west-1", Account: acct, Provider: "aws"},
+		{Check: guardduty, Resource: &model.Ref{ID: acct + "/eu-west-1", Type: aws.TypeRegion, Name: "eu-west-1", Region: "eu-west-1", Account: acct, Provider: "aws"},
 			Result: check.FailResult("GuardDuty has no detector in eu-west-1",
 				check.Ev(src("eu-west-1/guardduty/list-detectors.json", "DetectorIds"), "DetectorIds = []"))},
-		{Check: rootMFA, Resource: model.Ref{ID: "arn:aws:iam::" + acct + ":root", Type: aws.TypeRootUser, Name: "<root_account>", Region: "global", Account: acct, Provider: "aws"},
+		{Check: rootMFA, Resource: &model.Ref{ID: "arn:aws:iam::" + acct + ":root", Type: aws.TypeRootUser, Name: "<root_account>", Region: "global", Account: acct, Provider: "aws"},
 			Result: check.FailResult("the root user has no MFA device",
 				check.Ev(src("global/iam/get-account-summary.json", "SummaryMap.AccountMFAEnabled"), "AccountMFAEnabled = 0"))},
 	}

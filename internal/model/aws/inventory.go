@@ -17,6 +17,9 @@ type Inventory struct {
 	CollectedAt time.Time
 	// RegionNames are the regions the data covers.
 	RegionNames []string
+	// IaC is set for inventories read from infrastructure as code
+	// (Terraform, CloudFormation): checks marked DeployedOnly skip them.
+	IaC bool
 
 	Account  *Account
 	Root     *RootUser
@@ -44,6 +47,26 @@ type Inventory struct {
 	policyByARN map[string]*ManagedPolicy
 	groupByName map[string]*Group
 	coverageOf  map[[2]string]Coverage
+	indexed     bool
+}
+
+// Indexed reports whether Index has run since the inventory was filled.
+func (inv *Inventory) Indexed() bool { return inv.indexed }
+
+type refCacher interface {
+	model.Resource
+	cacheRef(model.Resource)
+}
+
+func (id *Identity) cacheRef(r model.Resource) {
+	id.ref = nil
+	id.ref = r.Ref()
+}
+
+func cacheRefs[T refCacher](list []T) {
+	for _, r := range list {
+		r.cacheRef(r)
+	}
 }
 
 // TrailList is the account's trails, known or not collected.
@@ -75,6 +98,35 @@ const (
 // Index builds the lookup tables used by checks. Sources call it once after
 // filling the inventory.
 func (inv *Inventory) Index() {
+	inv.indexed = true
+	// Cache every resource's Ref: findings point to it instead of copying it.
+	if inv.Account != nil {
+		inv.Account.cacheRef(inv.Account)
+	}
+	if inv.Root != nil {
+		inv.Root.cacheRef(inv.Root)
+	}
+	cacheRefs(inv.Regions)
+	for _, r := range inv.Regions {
+		if ds, ok := r.GuardDutyDetectors.Get(); ok {
+			cacheRefs(ds)
+		}
+	}
+	cacheRefs(inv.Users)
+	cacheRefs(inv.Groups)
+	cacheRefs(inv.Roles)
+	cacheRefs(inv.Policies)
+	cacheRefs(inv.Buckets)
+	cacheRefs(inv.SecurityGroups)
+	cacheRefs(inv.Instances)
+	cacheRefs(inv.Volumes)
+	cacheRefs(inv.VPCs)
+	cacheRefs(inv.NetworkACLs)
+	cacheRefs(inv.DBInstances)
+	cacheRefs(inv.KMSKeys)
+	if ts, ok := inv.Trails.Get(); ok {
+		cacheRefs(ts)
+	}
 	inv.policyByARN = make(map[string]*ManagedPolicy, len(inv.Policies))
 	for _, p := range inv.Policies {
 		inv.policyByARN[p.ARN] = p

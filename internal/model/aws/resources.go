@@ -61,9 +61,11 @@ type Identity struct {
 	// line range).
 	Address     string
 	ModuleCalls []model.Source
+
+	ref *model.Ref // cached by Inventory.Index; see refOf
 }
 
-func (id Identity) ref(typ string) model.Ref {
+func (id *Identity) makeRef(typ string) model.Ref {
 	r := model.Ref{ID: id.ARN, Type: typ, Name: id.Name, Region: id.Region,
 		Account: id.AccountID, Provider: "aws"}
 	if id.Address != "" {
@@ -80,6 +82,18 @@ func (id Identity) ref(typ string) model.Ref {
 	return r
 }
 
+// refOf returns the resource's reference: the one Inventory.Index cached,
+// shared by every finding on the resource (so a 100,000-resource scan does
+// not copy it once per check), or a fresh one for resources built outside an
+// indexed inventory.
+func (id *Identity) refOf(typ string) *model.Ref {
+	if id.ref != nil {
+		return id.ref
+	}
+	r := id.makeRef(typ)
+	return &r
+}
+
 // Account holds account-level settings.
 type Account struct {
 	Identity
@@ -93,7 +107,7 @@ type Account struct {
 }
 
 // Ref identifies the account: its ID, no region.
-func (a *Account) Ref() model.Ref { return a.ref(TypeAccount) }
+func (a *Account) Ref() *model.Ref { return a.refOf(TypeAccount) }
 
 // PasswordPolicy is the IAM account password policy. Exists is known false
 // when AWS answered NoSuchEntity; the other fields are then unknown.
@@ -155,7 +169,7 @@ type RootUser struct {
 }
 
 // Ref identifies the root user: arn:aws:iam::ACCOUNT:root.
-func (r *RootUser) Ref() model.Ref { return r.ref(TypeRootUser) }
+func (r *RootUser) Ref() *model.Ref { return r.refOf(TypeRootUser) }
 
 // Credentials are a user's credential-report data.
 type Credentials struct {
@@ -206,7 +220,7 @@ type User struct {
 }
 
 // Ref identifies the user by ARN.
-func (u *User) Ref() model.Ref { return u.ref(TypeUser) }
+func (u *User) Ref() *model.Ref { return u.refOf(TypeUser) }
 
 // Group is an IAM group.
 type Group struct {
@@ -217,7 +231,7 @@ type Group struct {
 }
 
 // Ref identifies the group by ARN.
-func (g *Group) Ref() model.Ref { return g.ref(TypeGroup) }
+func (g *Group) Ref() *model.Ref { return g.refOf(TypeGroup) }
 
 // Role is an IAM role.
 type Role struct {
@@ -234,7 +248,7 @@ type Role struct {
 }
 
 // Ref identifies the role by ARN.
-func (r *Role) Ref() model.Ref { return r.ref(TypeRole) }
+func (r *Role) Ref() *model.Ref { return r.refOf(TypeRole) }
 
 // IsServiceLinked reports whether the role is a service-linked role, which
 // AWS manages and users cannot change.
@@ -260,7 +274,7 @@ type PolicyVersion struct {
 }
 
 // Ref identifies the policy by ARN.
-func (p *ManagedPolicy) Ref() model.Ref { return p.ref(TypeManagedPolicy) }
+func (p *ManagedPolicy) Ref() *model.Ref { return p.refOf(TypeManagedPolicy) }
 
 // Default returns the default version, or nil when it is not in the data.
 func (p *ManagedPolicy) Default() *PolicyVersion {
@@ -291,7 +305,7 @@ type Bucket struct {
 }
 
 // Ref identifies the bucket: arn:aws:s3:::NAME.
-func (b *Bucket) Ref() model.Ref { return b.ref(TypeBucket) }
+func (b *Bucket) Ref() *model.Ref { return b.refOf(TypeBucket) }
 
 // Grant is one ACL grant.
 type Grant struct {
@@ -322,7 +336,7 @@ type SecurityGroup struct {
 }
 
 // Ref identifies the group by ARN.
-func (g *SecurityGroup) Ref() model.Ref { return g.ref(TypeSecurityGroup) }
+func (g *SecurityGroup) Ref() *model.Ref { return g.refOf(TypeSecurityGroup) }
 
 // IsDefault reports whether this is a VPC's default security group.
 func (g *SecurityGroup) IsDefault() bool { return g.Name == "default" }
@@ -358,7 +372,7 @@ type Instance struct {
 }
 
 // Ref identifies the instance by ARN.
-func (i *Instance) Ref() model.Ref { return i.ref(TypeInstance) }
+func (i *Instance) Ref() *model.Ref { return i.refOf(TypeInstance) }
 
 // Volume is an EBS volume.
 type Volume struct {
@@ -371,7 +385,7 @@ type Volume struct {
 }
 
 // Ref identifies the volume by ARN.
-func (v *Volume) Ref() model.Ref { return v.ref(TypeVolume) }
+func (v *Volume) Ref() *model.Ref { return v.refOf(TypeVolume) }
 
 // VPC is a virtual private cloud with its flow logs.
 type VPC struct {
@@ -384,7 +398,7 @@ type VPC struct {
 }
 
 // Ref identifies the VPC by ARN.
-func (v *VPC) Ref() model.Ref { return v.ref(TypeVPC) }
+func (v *VPC) Ref() *model.Ref { return v.refOf(TypeVPC) }
 
 // FlowLog is a VPC flow log.
 type FlowLog struct {
@@ -404,7 +418,7 @@ type NetworkACL struct {
 }
 
 // Ref identifies the ACL by ARN.
-func (n *NetworkACL) Ref() model.Ref { return n.ref(TypeNetworkACL) }
+func (n *NetworkACL) Ref() *model.Ref { return n.refOf(TypeNetworkACL) }
 
 // ACLEntry is one network ACL rule. Protocol "-1" means all; From/To are the
 // port range (0-65535 when the entry has none and the protocol is all).
@@ -434,7 +448,7 @@ type DBInstance struct {
 }
 
 // Ref identifies the instance by ARN.
-func (d *DBInstance) Ref() model.Ref { return d.ref(TypeDBInstance) }
+func (d *DBInstance) Ref() *model.Ref { return d.refOf(TypeDBInstance) }
 
 // DBParameterGroup is a parameter group applied to an instance. Parameters
 // is unknown when describe-db-parameters was not collected for it.
@@ -462,7 +476,7 @@ type KMSKey struct {
 }
 
 // Ref identifies the key by ARN.
-func (k *KMSKey) Ref() model.Ref { return k.ref(TypeKMSKey) }
+func (k *KMSKey) Ref() *model.Ref { return k.refOf(TypeKMSKey) }
 
 // Trail is a CloudTrail trail with its status and event selectors.
 type Trail struct {
@@ -481,7 +495,7 @@ type Trail struct {
 }
 
 // Ref identifies the trail by ARN.
-func (t *Trail) Ref() model.Ref { return t.ref(TypeTrail) }
+func (t *Trail) Ref() *model.Ref { return t.refOf(TypeTrail) }
 
 // EventSelector is a basic CloudTrail event selector.
 type EventSelector struct {
@@ -525,7 +539,7 @@ type Region struct {
 }
 
 // Ref identifies the region: ID "ACCOUNT/REGION".
-func (r *Region) Ref() model.Ref { return r.ref(TypeRegion) }
+func (r *Region) Ref() *model.Ref { return r.refOf(TypeRegion) }
 
 // Detector is a GuardDuty detector.
 type Detector struct {
@@ -534,4 +548,4 @@ type Detector struct {
 }
 
 // Ref identifies the detector by ARN.
-func (d *Detector) Ref() model.Ref { return d.ref(TypeDetector) }
+func (d *Detector) Ref() *model.Ref { return d.refOf(TypeDetector) }
