@@ -150,7 +150,7 @@ func UnknownOf[T any](what string, v model.Value[T]) Result {
 
 // Finding is one check's result on one resource.
 type Finding struct {
-	Check    *Check
+	Check *Check
 	// Resource is shared by every finding on the same resource: read-only.
 	Resource *model.Ref
 	Result
