@@ -341,8 +341,11 @@ func TestDemo(t *testing.T) {
 
 func TestEmbeddedDemo(t *testing.T) {
 	r := run(t, runOpts{demoFS: demo.FS()}, "demo")
-	if r.code != 1 {
-		t.Fatalf("the demo account has failures: want exit 1, got %d\nstderr: %s", r.code, r.stderr)
+	if r.code != 0 {
+		t.Fatalf("demo without --fail-on: want exit 0, got %d\nstderr: %s", r.code, r.stderr)
+	}
+	if gated := run(t, runOpts{demoFS: demo.FS()}, "demo", "--fail-on", "low"); gated.code != 1 {
+		t.Fatalf("the demo account has failures: with --fail-on low want exit 1, got %d", gated.code)
 	}
 	if !strings.Contains(r.stdout, "critical") || !strings.Contains(r.stdout, "Posture score:") {
 		t.Errorf("demo report:\n%s", r.stdout)
