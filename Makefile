@@ -15,3 +15,4 @@ bench:
 
 checks-doc:
 	go run ./cmd/cloudward checks --format markdown > docs/checks.md
+	go run ./cmd/cloudward frameworks --format markdown > docs/compliance.md

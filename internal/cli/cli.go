@@ -165,9 +165,13 @@ func NewRootCommand(env *Env) *cobra.Command {
 	// One command per line: each feature adds its own.
 	root.AddCommand(
 		newScanCommand(env),
+		newCollectCommand(env),
 		newDemoCommand(env),
 		newChecksCommand(env),
+		newFrameworksCommand(env),
 		newVersionCommand(env),
+		newIAMCommand(env),
+		newHistoryCommand(env), newDiffCommand(env), newFindingsCommand(env),
 	)
 	return root
 }
@@ -195,7 +199,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // registry builds the check registry; a bad registry is a bug, reported as
 // an error rather than a panic.
 func registry(env *Env) (*check.Registry, error) {
-	reg, err := check.NewRegistry(env.Checks()...)
+	reg, err := check.NewRegistry(withFrameworks(env.Checks())...)
 	if err != nil {
 		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("internal error: %v", err)}
 	}

@@ -95,7 +95,7 @@ func TestUsageAndInputErrors(t *testing.T) {
 		args []string
 		want string // in stderr, after "cloudward: "
 	}{
-		{"live scan", []string{"scan", "aws"}, "live scanning is not available yet"},
+		{"live scan bad parallel", []string{"scan", "aws", "--parallel", "0"}, "--parallel: must be at least 1"},
 		{"no provider", []string{"scan"}, "scan needs a provider"},
 		{"unknown provider", []string{"scan", "azure"}, `unsupported provider "azure"`},
 		{"unknown command", []string{"scna"}, `unknown command "scna"`},

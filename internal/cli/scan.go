@@ -11,13 +11,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cloudward/cloudward/internal/check"
+	"github.com/cloudward/cloudward/internal/config"
 	awsm "github.com/cloudward/cloudward/internal/model/aws"
+	"github.com/cloudward/cloudward/internal/mutelist"
 	"github.com/cloudward/cloudward/internal/report"
 	"github.com/cloudward/cloudward/internal/source/snapshot"
 )
 
 // scanFlags are the flags shared by `scan aws` and `demo`.
 type scanFlags struct {
+	complianceFlags // --compliance, --level (compliance.go)
+
 	format     string
 	output     string
 	noColor    bool
@@ -27,6 +31,13 @@ type scanFlags struct {
 	services   []string
 	statuses   []string
 	failOn     string
+	mutelist   string
+	config     string
+	db         string // --db: the scan database (store.go)
+	noStore    bool   // --no-store
+	// cfg is the loaded config file (applyConfig in config.go); nil without.
+	cfg        *config.Config
+	cfgApplied bool
 }
 
 func (f *scanFlags) register(cmd *cobra.Command) {
@@ -40,6 +51,11 @@ func (f *scanFlags) register(cmd *cobra.Command) {
 	fl.StringSliceVar(&f.services, "service", nil, "only checks of these services: `LIST` of iam,s3,ec2,rds,kms,cloudtrail,guardduty...")
 	fl.StringSliceVar(&f.statuses, "status", nil, "only list these statuses: `LIST` of PASS,FAIL,UNKNOWN (default all; FAIL,UNKNOWN in the table)")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 when a finding in scope FAILs at or above this `SEVERITY` (critical|high|medium|low|info|none)")
+	f.registerCompliance(fl)
+	fl.StringVar(&f.mutelist, "mutelist", "", "mute the findings matched by the mutelist `FILE` (see docs/mutelist.md); muted findings are listed as MUTED and do not fail")
+	fl.StringVar(&f.config, "config", "", "read settings and flag defaults from `FILE` (default ./cloudward.yaml, else $XDG_CONFIG_HOME/cloudward/cloudward.yaml; see docs/config.md)")
+	dbFlag(cmd, &f.db)
+	fl.BoolVar(&f.noStore, "no-store", false, "do not store the scan in the scan database (stored by default; see docs/store.md)")
 }
 
 // scanOptions are validated flags.
@@ -51,6 +67,10 @@ type scanOptions struct {
 	// failOn is the lowest failing severity that makes the exit code 1;
 	// nil for "none".
 	failOn *check.Severity
+	// compliance is the frameworks to evaluate (--compliance, --level).
+	compliance complianceSelection
+	// mutelist is the parsed --mutelist file; nil without one.
+	mutelist *mutelist.List
 }
 
 // options validates the flags against the registry.
@@ -80,14 +100,30 @@ func (f *scanFlags) options(cmd *cobra.Command, env *Env, reg *check.Registry) (
 	}
 	for _, s := range items(f.statuses) {
 		st := check.Status(strings.ToUpper(s))
-		if st != check.Pass && st != check.Fail && st != check.Unknown {
-			return nil, usageErr("--status: unknown status %q (want PASS, FAIL or UNKNOWN)", s)
+		if st != check.Pass && st != check.Fail && st != check.Unknown && st != check.Muted {
+			return nil, usageErr("--status: unknown status %q (want PASS, FAIL, UNKNOWN or MUTED)", s)
 		}
 		set(&o.filter.Statuses, st)
 	}
 	if !cmd.Flags().Changed("status") && f.format == "table" {
 		// The table lists what needs attention; its summary still counts PASS.
-		o.filter.Statuses = map[check.Status]bool{check.Fail: true, check.Unknown: true}
+		o.filter.Statuses = map[check.Status]bool{check.Fail: true, check.Unknown: true, check.Muted: true}
+	}
+	if f.mutelist != "" {
+		ml, err := loadMutelist(f.mutelist, reg)
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		o.mutelist = ml
+	} else if f.cfg != nil && f.cfg.Mutelist != nil {
+		if err := f.cfg.Mutelist.CheckIDs(func(id string) bool { return reg.Get(id) != nil }); err != nil {
+			return nil, inputErr(err)
+		}
+		o.mutelist = f.cfg.Mutelist
+	}
+	var err error
+	if o.compliance, err = f.complianceOptions(reg); err != nil {
+		return nil, err
 	}
 	if !strings.EqualFold(f.failOn, "none") {
 		sev, err := check.ParseSeverity(f.failOn)
@@ -135,17 +171,27 @@ func newScanCommand(env *Env) *cobra.Command {
 	}
 	var flags scanFlags
 	var snapDir string
+	var live liveFlags
 	aws := &cobra.Command{
-		Use:   "aws --snapshot DIR",
-		Short: "Scan an AWS account snapshot (AWS CLI output; see docs/snapshot-format.md)",
-		Example: "  cloudward scan aws --snapshot ./snap\n" +
+		Use:   "aws [--snapshot DIR]",
+		Short: "Scan an AWS account, live through the SDK or from a snapshot (see docs/live-scanning.md)",
+		Example: "  cloudward scan aws --profile audit --regions us-east-1,eu-west-1\n" +
+			"  cloudward scan aws --snapshot ./snap\n" +
 			"  cloudward scan aws --snapshot ./snap --format json --output report.json\n" +
 			"  cloudward scan aws --snapshot ./snap --severity critical,high --fail-on high",
-		Args: noArgs,
+		Args:    noArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return flags.applyConfig(cmd, env) },
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("snapshot") {
-				return usageErr("live scanning is not available yet: collect a snapshot with scripts/collect-aws-cli.sh " +
-					"and run cloudward scan aws --snapshot DIR (see docs/snapshot-format.md)")
+				// Live: collect into memory, then the same import and report.
+				load, err := liveLoader(env, &live)
+				if err != nil {
+					return err
+				}
+				return runScan(cmd, env, &flags, "live:aws", load)
+			}
+			if err := live.notWithSnapshot(cmd); err != nil {
+				return err
 			}
 			if snapDir == "" {
 				return usageErr("--snapshot: empty directory name")
@@ -156,7 +202,9 @@ func newScanCommand(env *Env) *cobra.Command {
 	}
 	aws.Flags().StringVar(&snapDir, "snapshot", "", "scan the snapshot in `DIR` (see docs/snapshot-format.md)")
 	flags.register(aws)
+	live.register(aws) // live collection flags (collect.go)
 	scan.AddCommand(aws)
+	scan.AddCommand(newScanIaCCommand(env))
 	return scan
 }
 
@@ -167,7 +215,8 @@ func newDemoCommand(env *Env) *cobra.Command {
 		Short: "Scan the embedded demo AWS account and print the report",
 		Long: "Scan the embedded demo AWS account: a realistic snapshot with good and bad resources.\n" +
 			"The demo's failures are the point of it, so it exits 0 unless --fail-on is given.",
-		Args: noArgs,
+		Args:    noArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return flags.applyConfig(cmd, env) },
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			load := func() (*snapshot.Result, error) {
 				fsys := env.DemoFS()
@@ -195,6 +244,26 @@ func newDemoCommand(env *Env) *cobra.Command {
 // runScan is scan and demo: validate flags, load, evaluate, report, and turn
 // the result into the exit code.
 func runScan(cmd *cobra.Command, env *Env, flags *scanFlags, source string, load func() (*snapshot.Result, error)) error {
+	return runScanInventories(cmd, env, flags, source, "loading snapshot", func() ([]*awsm.Inventory, []string, error) {
+		res, err := load()
+		if err != nil {
+			return nil, nil, err
+		}
+		warnings := make([]string, len(res.Warnings))
+		for i, w := range res.Warnings {
+			warnings[i] = w.String()
+		}
+		return []*awsm.Inventory{res.Inventory}, warnings, nil
+	})
+}
+
+// runScanInventories is runScan for any source of inventories (snapshot,
+// IaC): load gives the inventories and the warnings to report.
+func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, loading string,
+	load func() ([]*awsm.Inventory, []string, error)) error {
+	if err := flags.applyConfig(cmd, env); err != nil { // once; scan aws did it in PreRunE
+		return err
+	}
 	reg, err := registry(env)
 	if err != nil {
 		return err
@@ -203,18 +272,20 @@ func runScan(cmd *cobra.Command, env *Env, flags *scanFlags, source string, load
 	if err != nil {
 		return err
 	}
+	// Open the scan database first: a bad --db fails before the work.
+	st, err := openScanStore(cmd.Context(), env, flags.db, flags.noStore)
+	if err != nil {
+		return err
+	}
+	defer st.close()
 	prog := newProgress(env)
 	defer prog.done()
 
 	started := env.Now()
-	prog.set("loading snapshot")
-	res, err := load()
+	prog.set(loading)
+	invs, warnings, err := load()
 	if err != nil {
 		return inputErr(err)
-	}
-	warnings := make([]string, len(res.Warnings))
-	for i, w := range res.Warnings {
-		warnings[i] = w.String()
 	}
 
 	// Run only the checks the filters can keep; the report filters again.
@@ -227,12 +298,16 @@ func runScan(cmd *cobra.Command, env *Env, flags *scanFlags, source string, load
 		}
 	}
 	prog.set(fmt.Sprintf("evaluating %d checks", len(checks)))
-	invs := []*awsm.Inventory{res.Inventory}
 	findings, err := check.Run(context.Background(), check.Input{AWS: invs}, checks)
 	if err != nil {
 		return err
 	}
 	finished := env.Now()
+	if opts.mutelist != nil {
+		// Expiry is judged against the time of the scan, not of the data.
+		out := opts.mutelist.Apply(findings, started, mutelist.InventoryTags(invs))
+		warnings = append(warnings, out.Warnings()...)
+	}
 	prog.set("writing report")
 
 	r := report.Build(report.Input{
@@ -243,6 +318,7 @@ func runScan(cmd *cobra.Command, env *Env, flags *scanFlags, source string, load
 		Findings:    findings,
 		Filter:      opts.filter,
 	})
+	r.Compliance = opts.compliance.evaluate(findings, checks, opts.filter)
 	prog.done()
 	// Warnings always reach stderr (JSON also carries them in scan.warnings).
 	for _, w := range warnings {
@@ -262,10 +338,30 @@ func runScan(cmd *cobra.Command, env *Env, flags *scanFlags, source string, load
 		fmt.Fprintf(env.Stdout, "cloudward: wrote %s: %s\n", opts.output, r.OneLine())
 	}
 
+	// Stored after the report is out; a failure (disk full) is loud.
+	if err := st.save(cmd.Context(), r, findings, len(checks) < len(reg.All())); err != nil {
+		return err
+	}
 	if opts.failOn != nil && r.FailsAtOrAbove(*opts.failOn) {
 		return errFindings
 	}
 	return nil
+}
+
+// loadMutelist reads and validates a mutelist file against the registry.
+func loadMutelist(name string, reg *check.Registry) (*mutelist.List, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("--mutelist: %w", err)
+	}
+	ml, err := mutelist.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := ml.CheckIDs(func(id string) bool { return reg.Get(id) != nil }); err != nil {
+		return nil, err
+	}
+	return ml, nil
 }
 
 // writeFile writes a report file, naming the file in any error.

@@ -16,6 +16,7 @@ var CSVHeader = []string{
 	"resource_id", "resource_type", "resource_name", "region", "account", "provider",
 	"message", "evidence", "evidence_sources", "frameworks",
 	"remediation_console", "remediation_cli", "remediation_terraform", "fingerprint",
+	"mute_reason", "mute_owner", "mute_expires", "mute_entry",
 }
 
 // csvSep joins multi-valued fields.
@@ -52,6 +53,11 @@ func WriteCSV(w io.Writer, r *Report) error {
 			f.Message, strings.Join(details, csvSep), strings.Join(sources, csvSep), fw,
 			c.Remediation.Console, c.Remediation.CLI, c.Remediation.Terraform, string(appendFingerprint(fp[:0], scratch, f)),
 		)
+		if m := f.Mute; m != nil {
+			row = append(row, m.Reason, m.Owner, m.Expires, m.Entry)
+		} else {
+			row = append(row, "", "", "", "")
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

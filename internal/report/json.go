@@ -35,6 +35,7 @@ type jsonSummary struct {
 	Pass       int               `json:"pass"`
 	Fail       int               `json:"fail"`
 	Unknown    int               `json:"unknown"`
+	Muted      int               `json:"muted,omitempty"`
 	Listed     int               `json:"listed"`
 	BySeverity map[string]Counts `json:"by_severity"`
 	ByDomain   map[string]Counts `json:"by_domain"`
@@ -60,7 +61,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	sum := jsonSummary{
 		Total: r.Summary.Total(), Pass: r.Summary.Pass, Fail: r.Summary.Fail, Unknown: r.Summary.Unknown,
-		Listed: r.Summary.Listed, BySeverity: map[string]Counts{}, ByDomain: map[string]Counts{},
+		Muted: r.Summary.Muted, Listed: r.Summary.Listed, BySeverity: map[string]Counts{}, ByDomain: map[string]Counts{},
 		Score: jsonScore{Score: r.Summary.Score.Overall, ByAccount: r.Summary.Score.ByAccount},
 	}
 	if sum.Score.ByAccount == nil {
@@ -103,7 +104,9 @@ func WriteJSON(w io.Writer, r *Report) error {
 	if len(r.Findings) > 0 {
 		bw.WriteString("\n  ")
 	}
-	bw.WriteString("]\n}\n")
+	bw.WriteString("]")
+	writeComplianceJSON(bw, r)
+	bw.WriteString("\n}\n")
 	return bw.Flush()
 }
 
@@ -203,7 +206,22 @@ func (e *findingEncoder) append(b []byte, f *check.Finding) []byte {
 	b = append(b, p.tail...)
 	b = append(b, `,"fingerprint":"`...)
 	b = appendFingerprint(b, e.scratch, f)
-	b = append(b, `"}`...)
+	b = append(b, '"')
+	if m := f.Mute; m != nil {
+		// Only muted findings carry "mute": the schema of others is unchanged.
+		b = append(b, `,"mute":{"status":`...)
+		b = appendString(b, string(m.Status))
+		b = append(b, `,"reason":`...)
+		b = appendString(b, m.Reason)
+		b = append(b, `,"owner":`...)
+		b = appendString(b, m.Owner)
+		b = append(b, `,"expires":`...)
+		b = appendString(b, m.Expires)
+		b = append(b, `,"entry":`...)
+		b = appendString(b, m.Entry)
+		b = append(b, '}')
+	}
+	b = append(b, '}')
 	return b
 }
 

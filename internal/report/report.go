@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cloudward/cloudward/internal/check"
+	"github.com/cloudward/cloudward/internal/compliance"
 	"github.com/cloudward/cloudward/internal/model/aws"
 )
 
@@ -89,7 +90,10 @@ func (c Counts) Total() int { return c.Pass + c.Fail + c.Unknown }
 type Summary struct {
 	Counts
 	// Listed is the number of findings the report lists (after --status).
-	Listed     int
+	Listed int
+	// Muted counts the MUTED findings in scope: not failures, not scored,
+	// and not in Counts (so Total is pass + fail + unknown).
+	Muted      int
 	BySeverity map[check.Severity]Counts
 	ByDomain   map[check.Domain]Counts
 	Score      check.Scores
@@ -104,6 +108,8 @@ type Report struct {
 	// Findings are the listed findings, sorted by severity (highest first),
 	// check ID, then resource ID.
 	Findings []check.Finding
+	// Compliance is the per-framework evaluation (nil: no "compliance" member).
+	Compliance []compliance.Result
 }
 
 // Filter selects findings. An empty set selects everything.
@@ -221,6 +227,9 @@ func summarize(fs []check.Finding) Summary {
 	for i := range fs {
 		f := &fs[i]
 		s.add(f.Status)
+		if f.Status == check.Muted {
+			s.Muted++
+		}
 		c := s.BySeverity[f.Check.Severity]
 		c.add(f.Status)
 		s.BySeverity[f.Check.Severity] = c
@@ -297,6 +306,10 @@ func (r *Report) FailsAtOrAbove(min check.Severity) bool {
 // file.
 func (r *Report) OneLine() string {
 	s := r.Summary
-	return fmt.Sprintf("%d findings listed (%d fail, %d unknown, %d pass in scope); posture score %.1f/100",
-		s.Listed, s.Fail, s.Unknown, s.Pass, s.Score.Overall.Value)
+	muted := ""
+	if s.Muted > 0 {
+		muted = fmt.Sprintf(", %d muted", s.Muted)
+	}
+	return fmt.Sprintf("%d findings listed (%d fail, %d unknown, %d pass%s in scope); posture score %.1f/100",
+		s.Listed, s.Fail, s.Unknown, s.Pass, muted, s.Score.Overall.Value)
 }

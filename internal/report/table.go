@@ -34,10 +34,14 @@ var statusColor = map[check.Status]string{
 	check.Pass:    "\x1b[32m",
 	check.Fail:    "\x1b[31m",
 	check.Unknown: "\x1b[35m",
+	check.Muted:   "\x1b[2m",
 }
 
 // maxResourceWidth caps the resource column; the JSON report has full IDs.
 const maxResourceWidth = 60
+
+// maxIaCResourceWidth caps IaC labels (location and address).
+const maxIaCResourceWidth = 120
 
 // WriteTable writes the listed findings grouped by severity (a blank line
 // between groups), then a summary by severity and domain and the posture
@@ -61,7 +65,12 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 	resources := make([]string, len(r.Findings))
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		resources[i] = truncate(resourceLabel(f), maxResourceWidth)
+		if f.Resource.Address != "" {
+			// IaC: "file:lines address" must stay whole to be usable.
+			resources[i] = truncate(resourceLabel(f), maxIaCResourceWidth)
+		} else {
+			resources[i] = truncate(resourceLabel(f), maxResourceWidth)
+		}
 		width[0] = max(width[0], len(f.Check.Severity.String()))
 		width[1] = max(width[1], len(f.Status))
 		width[2] = max(width[2], len(f.Check.ID))
@@ -90,13 +99,20 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 			bw.WriteString(pad(f.Check.ID, width[2]) + "  ")
 			bw.WriteString(pad(resources[i], width[3]) + "  ")
 			bw.WriteString(pad(f.Resource.Region, width[4]) + "  ")
-			bw.WriteString(oneLine(f.Message) + "\n")
+			msg := f.Message
+			if m := f.Mute; m != nil {
+				msg = fmt.Sprintf("[muted by %s, %s: %s] %s", m.Entry, m.Owner, m.Reason, msg)
+			}
+			bw.WriteString(oneLine(msg) + "\n")
 		}
 	}
 
 	s := &r.Summary
 	fmt.Fprintf(bw, "\n%s %d results in scope: %d pass, %d fail, %d unknown; %d listed\n",
 		paint(ansiBold, "Summary:"), s.Total(), s.Pass, s.Fail, s.Unknown, s.Listed)
+	if s.Muted > 0 {
+		fmt.Fprintf(bw, "plus %d muted by the mutelist (not failures, not scored)\n", s.Muted)
+	}
 	bw.WriteString("\n")
 	fmt.Fprintf(bw, "  %-12s %6s %6s %8s\n", "SEVERITY", "PASS", "FAIL", "UNKNOWN")
 	for _, sev := range check.Severities() {
@@ -123,12 +139,19 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 			fmt.Fprintf(bw, "  account %s: %.1f/100\n", a, s.Score.ByAccount[a].Value)
 		}
 	}
+	writeComplianceTable(bw, r, func(s string) string { return paint(ansiBold, s) })
 	return bw.Flush()
 }
 
 // resourceLabel is a short, readable resource name: the name, the last part
 // of the ARN when the name differs from it, or the whole ID.
 func resourceLabel(f *check.Finding) string {
+	// IaC resources: where they are declared, then their address.
+	if f.Resource.Address != "" && f.Resource.Location != nil {
+		loc := *f.Resource.Location
+		loc.Path = ""
+		return loc.String() + " " + f.Resource.Address
+	}
 	id := f.Resource.ID
 	short := id
 	if i := strings.LastIndexAny(id, "/:"); i >= 0 && i+1 < len(id) {

@@ -33,7 +33,8 @@ var iamRootMFADisabled = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.5"}},
+	Frameworks:   map[string][]string{CIS: {"1.5"}},
+	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamRootList, func(_ *check.Env, r *awsm.RootUser) check.Result {
 	mfa, ok := r.MFAEnabled.Get()
 	switch {
@@ -69,7 +70,8 @@ var iamRootAccessKeys = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_add-key.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.4"}},
+	Frameworks:   map[string][]string{CIS: {"1.4"}},
+	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamRootList, func(env *check.Env, r *awsm.RootUser) check.Result {
 	var ev []check.Evidence
 	var unknown *awsm.AccessKey
@@ -155,7 +157,8 @@ var iamRootRecentlyUsed = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-tasks.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.7"}},
+	Frameworks:   map[string][]string{CIS: {"1.7"}},
+	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamRootList, func(env *check.Env, r *awsm.RootUser) check.Result {
 	c := &r.Credentials
 	var ev []check.Evidence

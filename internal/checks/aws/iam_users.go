@@ -34,7 +34,8 @@ var iamUserConsoleMFAMissing = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_virtual.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_users-self-manage-mfa-and-creds.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.10"}},
+	Frameworks:   map[string][]string{CIS: {"1.10"}},
+	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamUsers, func(_ *check.Env, u *awsm.User) check.Result {
 	c := &u.Credentials
 	pw, ok := c.PasswordEnabled.Get()
@@ -161,7 +162,8 @@ var iamAccessKeyNotRotated = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#Using_RotateAccessKey",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.14"}},
+	Frameworks:   map[string][]string{CIS: {"1.14"}},
+	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	active, n, res, ok := iamActiveKeys(u)
 	if !ok {
@@ -214,7 +216,8 @@ var iamAccessKeyUnused = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.12"}},
+	Frameworks:   map[string][]string{CIS: {"1.12"}},
+	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	active, n, res, ok := iamActiveKeys(u)
 	if !ok {
@@ -284,7 +287,8 @@ var iamUserPasswordUnused = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.12"}},
+	Frameworks:   map[string][]string{CIS: {"1.12"}},
+	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	c := &u.Credentials
 	pw, ok := c.PasswordEnabled.Get()
@@ -342,7 +346,8 @@ var iamUserMultipleActiveKeys = check.AWS(check.Meta{
 	References: []string{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
 	},
-	Frameworks: map[string][]string{CIS: {"1.13"}},
+	Frameworks:   map[string][]string{CIS: {"1.13"}},
+	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
 	active, n, res, ok := iamActiveKeys(u)
 	if !ok {

@@ -1,0 +1,4 @@
+resource "aws_ebs_volume" "broken" {
+  size = 10
+  encrypted = 
+}

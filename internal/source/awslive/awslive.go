@@ -1,0 +1,366 @@
+// Package awslive collects an AWS account through the official SDK
+// (aws-sdk-go-v2) into the snapshot layout of docs/snapshot-format.md: per
+// operation, exactly what `aws <svc> <op> --output json` prints. The
+// snapshot importer then reads it, whether from a directory (`collect aws`)
+// or from memory (a live `scan aws`): one importer, three ways in.
+//
+// Partial failure is normal: a failed call becomes <op>.error.json
+// {"Code","Message"} and the collection goes on. Every call has a timeout,
+// throttling is retried by the SDK's adaptive retry mode, and the number of
+// calls in flight is bounded by Options.Parallel.
+package awslive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	smithy "github.com/aws/smithy-go"
+)
+
+// Services are the services a collection can cover (--services); sts is
+// always called, and s3 includes S3 Control's account-level block.
+var Services = []string{"iam", "s3", "ec2", "rds", "kms", "cloudtrail", "guardduty"}
+
+// Defaults.
+const (
+	DefaultParallel    = 32
+	DefaultCallTimeout = 30 * time.Second
+)
+
+// Options configure a collection. The zero value collects every service in
+// every enabled region with the standard credential chain.
+type Options struct {
+	// Profile selects a shared config profile (--profile); "" uses the
+	// chain's default (AWS_PROFILE or "default").
+	Profile string
+	// RoleARN, when set, is assumed (with ExternalID and SessionName)
+	// from the base credentials before anything is collected.
+	RoleARN, ExternalID, SessionName string
+	// Regions to collect; empty means every enabled region (ec2
+	// DescribeRegions).
+	Regions []string
+	// Services to collect, out of Services; empty means all.
+	Services []string
+	// Parallel bounds the API calls in flight; 0 means DefaultParallel.
+	Parallel int
+	// EndpointURL sends every client to this endpoint (an emulator or a
+	// fake); the SDK's AWS_ENDPOINT_URL* variables work as well.
+	EndpointURL string
+	// CallTimeout bounds every operation, retries and pages included;
+	// 0 means DefaultCallTimeout.
+	CallTimeout time.Duration
+	// MaxBackoff caps the retry backoff; 0 keeps the SDK default (20s).
+	MaxBackoff time.Duration
+	// Now is the clock of collected_at; nil means time.Now.
+	Now func() time.Time
+	// Progress, when set, is called after every operation.
+	Progress func(Stats)
+}
+
+// Stats count a collection's operations.
+type Stats struct {
+	Calls  int64 // operations done (a paginated list counts once)
+	Errors int64 // operations that ended in an error answer
+}
+
+// Summary describes a finished collection.
+type Summary struct {
+	AccountID string
+	Partition string
+	Regions   []string
+	Stats
+}
+
+// Writer receives the snapshot files (slash-separated relative names).
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Collect collects one account into w. Only a failure to identify the
+// account (sts get-caller-identity) or to write is fatal; any other failed
+// call is written as an error answer.
+func Collect(ctx context.Context, opts Options, w Writer) (*Summary, error) {
+	if opts.Parallel <= 0 {
+		opts.Parallel = DefaultParallel
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = DefaultCallTimeout
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	services, err := pickServices(opts.Services)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := LoadConfig(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	c := &collector{opts: opts, cfg: cfg, w: w, sem: make(chan struct{}, opts.Parallel), services: services}
+	started := opts.Now().UTC()
+
+	// Who are we? Without an account ID there is no snapshot.
+	var ident *sts.GetCallerIdentityOutput
+	var identErr error
+	c.do(ctx, "global/sts/get-caller-identity", false, func(ctx context.Context) (any, error) {
+		out, err := c.sts().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		ident, identErr = out, err
+		return out, err
+	})
+	if identErr != nil {
+		return nil, fmt.Errorf("identifying the account (sts get-caller-identity): %s", describeErr(identErr))
+	}
+	c.account = aws.ToString(ident.Account)
+	c.partition = "aws"
+	if parts := strings.SplitN(aws.ToString(ident.Arn), ":", 3); len(parts) == 3 && parts[1] != "" {
+		c.partition = parts[1]
+	}
+
+	regions := opts.Regions
+	if len(regions) == 0 {
+		regions, err = c.enabledRegions(ctx)
+		if err != nil {
+			return nil, err
+		}
+	}
+	c.collectAccount(ctx, regions)
+	if err := c.writeErr.Load(); err != nil {
+		return nil, *err
+	}
+
+	// snapshot.json last: a snapshot with it is complete.
+	meta := fmt.Sprintf("{\n    \"collected_at\": %q,\n    \"account_id\": %q,\n    \"partition\": %q,\n    \"regions\": [%s]\n}\n",
+		started.Format(time.RFC3339), c.account, c.partition, quoteList(regions))
+	if err := w.WriteFile("snapshot.json", []byte(meta)); err != nil {
+		return nil, err
+	}
+	return &Summary{AccountID: c.account, Partition: c.partition, Regions: regions,
+		Stats: Stats{Calls: c.calls.Load(), Errors: c.errs.Load()}}, nil
+}
+
+func quoteList(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func pickServices(list []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(list) == 0 {
+		for _, s := range Services {
+			out[s] = true
+		}
+		return out, nil
+	}
+	for _, s := range list {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if s == "sts" || s == "s3control" {
+			continue
+		}
+		if !slices.Contains(Services, s) {
+			return nil, fmt.Errorf("unknown service %q (known: %s)", s, strings.Join(Services, ", "))
+		}
+		out[s] = true
+	}
+	return out, nil
+}
+
+// LoadConfig builds the SDK configuration: the standard credential chain
+// (environment, shared config and profiles including SSO, web identity,
+// container and instance roles), an optional assumed role, adaptive retry,
+// and the endpoint override. The SDK's default HTTP transport is kept, so
+// HTTPS_PROXY/NO_PROXY keep working.
+func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
+	lo := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+					if opts.MaxBackoff > 0 {
+						so.MaxBackoff = opts.MaxBackoff
+					}
+				})
+			})
+		}),
+		config.WithDefaultRegion("us-east-1"),
+	}
+	if opts.Profile != "" {
+		lo = append(lo, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.EndpointURL != "" {
+		u, err := url.Parse(opts.EndpointURL)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return aws.Config{}, fmt.Errorf("--endpoint-url %q: want a URL such as http://localhost:4566", opts.EndpointURL)
+		}
+		lo = append(lo, config.WithBaseEndpoint(opts.EndpointURL))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, lo...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	if opts.RoleARN != "" {
+		name := opts.SessionName
+		if name == "" {
+			name = "cloudward"
+		}
+		prov := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), opts.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = name
+			if opts.ExternalID != "" {
+				o.ExternalID = aws.String(opts.ExternalID)
+			}
+		})
+		cfg.Credentials = aws.NewCredentialsCache(prov)
+	}
+	return cfg, nil
+}
+
+// collector is one account's collection.
+type collector struct {
+	opts      Options
+	cfg       aws.Config
+	w         Writer
+	sem       chan struct{}
+	services  map[string]bool
+	account   string
+	partition string
+
+	calls, errs atomic.Int64
+	writeErr    atomic.Pointer[error]
+	clients     sync.Map // "service/region" -> client
+}
+
+// do runs one operation under the concurrency bound and the call timeout,
+// and writes its answer to file.json or file.error.json. It returns the
+// output, or nil after an error.
+func (c *collector) do(ctx context.Context, file string, iamDocs bool, fn func(context.Context) (any, error)) any {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		c.writeError(file, ctx.Err())
+		return nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, c.opts.CallTimeout)
+	out, err := fn(cctx)
+	cancel()
+	<-c.sem
+	c.calls.Add(1)
+	if err != nil {
+		c.writeError(file, err)
+	} else {
+		c.write(file+".json", cliJSON(out, iamDocs))
+	}
+	if c.opts.Progress != nil {
+		c.opts.Progress(Stats{Calls: c.calls.Load(), Errors: c.errs.Load()})
+	}
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+func (c *collector) write(name string, data []byte) {
+	if err := c.w.WriteFile(name, data); err != nil {
+		c.writeErr.CompareAndSwap(nil, &err)
+	}
+}
+
+func (c *collector) writeError(file string, err error) {
+	c.errs.Add(1)
+	code, msg := errorCode(err)
+	c.write(file+".error.json", fmt.Appendf(nil, "{\n    \"Code\": %s,\n    \"Message\": %s\n}\n", jsonString(code), jsonString(msg)))
+}
+
+// errorCode is the API error code and message of err; transport failures
+// get codes of their own.
+func errorCode(err error) (string, string) {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode(), ae.ErrorMessage()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "RequestTimeout", "no answer within the call timeout"
+	}
+	if errors.Is(err, context.Canceled) {
+		return "RequestCanceled", "the collection was canceled"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "RequestTimeout", "no answer within the call timeout"
+	}
+	return "RequestError", describeErr(err)
+}
+
+func describeErr(err error) string {
+	code, msg := "", err.Error()
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code, msg = ae.ErrorCode(), ae.ErrorMessage()
+		return code + ": " + msg
+	}
+	return msg
+}
+
+// enabledRegions lists the account's enabled regions.
+func (c *collector) enabledRegions(ctx context.Context) ([]string, error) {
+	cctx, cancel := context.WithTimeout(ctx, c.opts.CallTimeout)
+	defer cancel()
+	out, err := c.ec2(c.cfg.Region).DescribeRegions(cctx, &ec2.DescribeRegionsInput{})
+	if err != nil {
+		return nil, fmt.Errorf("listing enabled regions (ec2 describe-regions; or pass --regions): %s", describeErr(err))
+	}
+	var regions []string
+	for _, r := range out.Regions {
+		regions = append(regions, aws.ToString(r.RegionName))
+	}
+	return regions, nil
+}
+
+// collectAccount runs every service: account-wide ones once, regional ones
+// per region, all concurrently (bounded by the semaphore in do).
+func (c *collector) collectAccount(ctx context.Context, regions []string) {
+	var wg sync.WaitGroup
+	goDo := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	if c.services["iam"] {
+		goDo(func() { c.collectIAM(ctx, goDo) })
+	}
+	if c.services["s3"] {
+		goDo(func() { c.collectS3(ctx, goDo) })
+	}
+	for _, r := range regions {
+		if c.services["ec2"] {
+			goDo(func() { c.collectEC2(ctx, r, goDo) })
+		}
+		if c.services["rds"] {
+			goDo(func() { c.collectRDS(ctx, r, goDo) })
+		}
+		if c.services["kms"] {
+			goDo(func() { c.collectKMS(ctx, r, goDo) })
+		}
+		if c.services["cloudtrail"] {
+			goDo(func() { c.collectCloudTrail(ctx, r, goDo) })
+		}
+		if c.services["guardduty"] {
+			goDo(func() { c.collectGuardDuty(ctx, r, goDo) })
+		}
+	}
+	wg.Wait()
+}

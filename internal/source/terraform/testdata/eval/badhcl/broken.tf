@@ -1,0 +1,6 @@
+resource "aws_s3_bucket" "broken" {
+  bucket = "acme-broken"
+  tags = {
+    Name = "unterminated
+  }
+}

@@ -1,0 +1,2 @@
+# Later auto files win: this one opens SSH to the world.
+ssh_cidr = "0.0.0.0/0"
