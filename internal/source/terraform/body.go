@@ -95,8 +95,6 @@ func (s *scope) evalBody(body hcl.Body, ctx *hcl.EvalContext, depth int) *obj {
 // maxBlockDepth bounds nested and dynamic blocks.
 const maxBlockDepth = 16
 
-// maxDynamic bounds the blocks one dynamic block may generate.
-const maxDynamic = 10000
 
 // expandDynamic evaluates a dynamic block: one nested block per element of
 // for_each, with the iterator (the label, or `iterator`) in scope.
@@ -133,7 +131,7 @@ func (s *scope) expandDynamic(o *obj, b *hclsyntax.Block, ctx *hcl.EvalContext, 
 		return
 	}
 	n := 0
-	for it := coll.v.ElementIterator(); it.Next() && n < maxDynamic; n++ {
+	for it := coll.v.ElementIterator(); it.Next() && n < s.l.maxInstances(); n++ {
 		k, v := it.Element()
 		child := ctx.NewChild()
 		child.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}

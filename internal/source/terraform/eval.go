@@ -51,7 +51,9 @@ func unmark(v cty.Value) (cty.Value, []string) {
 // Limits that keep hostile or broken configurations from hanging the scan.
 const (
 	maxModuleDepth = 10    // nested module calls
-	maxInstances   = 10000 // instances of one resource or module (count/for_each)
+	// DefaultMaxInstances bounds the instances of one resource or module
+	// (count/for_each) and the blocks of one dynamic block.
+	DefaultMaxInstances = 10000
 )
 
 // instance is one evaluated resource instance.
@@ -450,6 +452,7 @@ func (s *scope) expand(count, forEach hcl.Expression, what string) (expansion, b
 		if c < 0 || !bf.IsInt() {
 			return expansion{reason: "count of " + what + " is not a whole number"}, false
 		}
+		maxInstances := int64(s.l.maxInstances())
 		if c > maxInstances {
 			s.l.warn(s.mod.dir, count.Range().Start.Line, count.Range().Start.Column,
 				fmt.Sprintf("%s: count %d is over the limit of %d instances; only the first %d are checked", what, c, maxInstances, maxInstances))
@@ -470,7 +473,7 @@ func (s *scope) expand(count, forEach hcl.Expression, what string) (expansion, b
 			return expansion{reason: orStr(a.reason, "for_each of "+what+" is not a map or set")}, false
 		}
 		e := expansion{isMap: true, keys: []cty.Value{}}
-		for it := v.ElementIterator(); it.Next() && len(e.keys) < maxInstances; {
+		for it := v.ElementIterator(); it.Next() && len(e.keys) < s.l.maxInstances(); {
 			k, ev := it.Element()
 			if v.Type().IsSetType() {
 				k = ev

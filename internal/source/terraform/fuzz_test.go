@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"time"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,12 +31,43 @@ func FuzzEvaluate(f *testing.F) {
 		if err := os.WriteFile(name, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		res, err := Load(map[string][]string{dir: {name}}, Options{})
+		// A low instance cap keeps each run short; the cap itself is
+		// tested in TestHostileConfigurations.
+		done := make(chan struct{})
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(3 * time.Second):
+				os.WriteFile("/tmp/hang.tf", data, 0o600)
+				panic("hang")
+			}
+		}()
+		res, err := Load(map[string][]string{dir: {name}}, Options{MaxInstances: 20})
+		close(done)
 		if err != nil {
 			t.Fatalf("Load: %v", err)
 		}
 		if res.Inventory == nil {
 			t.Fatal("nil inventory")
+		}
+	})
+}
+
+// FuzzPlan reads arbitrary bytes as a Terraform plan JSON file.
+func FuzzPlan(f *testing.F) {
+	data, err := os.ReadFile("testdata/plan/plan.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`{"planned_values":{"root_module":{"resources":[{"mode":"managed","type":"aws_s3_bucket","address":"a","values":{"bucket":[[[{}]]]}}]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		name := filepath.Join(t.TempDir(), "plan.json")
+		if err := os.WriteFile(name, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadWithPlans(nil, []string{name}, Options{}); err != nil {
+			t.Fatalf("LoadWithPlans: %v", err)
 		}
 	})
 }

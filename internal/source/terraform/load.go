@@ -43,6 +43,8 @@ type Options struct {
 	// Root confines file() and templatefile(); default: the folder of each
 	// scanned path.
 	Root string
+	// MaxInstances overrides DefaultMaxInstances when > 0.
+	MaxInstances int
 }
 
 func (o Options) workspace() string {
@@ -223,6 +225,13 @@ func commonDir(dirs []string) string {
 		}
 	}
 	return c
+}
+
+func (l *loader) maxInstances() int {
+	if l.opts.MaxInstances > 0 {
+		return l.opts.MaxInstances
+	}
+	return DefaultMaxInstances
 }
 
 func (l *loader) evalRoot(dir string) {
