@@ -154,6 +154,17 @@ for r in "${region_list[@]}"; do
 		[ -n "$det" ] || continue
 		call "$d/guardduty/get-detector/$det" guardduty get-detector --region "$r" --detector-id "$det"
 	done < <(list guardduty list-detectors --region "$r" --query 'DetectorIds')
+
+	# CIS 4.x monitoring: metric filters, alarms, and the subscriptions of
+	# the SNS topics the alarms notify (file key: the topic name).
+	call "$d/logs/describe-metric-filters" logs describe-metric-filters --region "$r"
+	call "$d/cloudwatch/describe-alarms" cloudwatch describe-alarms --region "$r"
+	while read -r topic; do
+		[ -n "$topic" ] || continue
+		[ "$(printf '%s' "$topic" | cut -d: -f4)" = "$r" ] || continue
+		call "$d/sns/list-subscriptions-by-topic/${topic##*:}" sns list-subscriptions-by-topic --region "$r" --topic-arn "$topic"
+	done < <(list cloudwatch describe-alarms --region "$r" --query "MetricAlarms[].AlarmActions[] | [?contains(@, ':sns:')]" | sort -u)
+	call "$d/securityhub/describe-hub" securityhub describe-hub --region "$r"
 done
 
 echo "done: cloudward scan aws --snapshot $out" >&2

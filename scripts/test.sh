@@ -17,6 +17,17 @@ fi
 echo "== go vet"
 go vet ./...
 
+echo "== PostgreSQL for the store tests"
+# A throwaway server on loopback (installed with apt-get when missing);
+# tests that need PostgreSQL read CLOUDWARD_TEST_POSTGRES. An existing
+# value (a server you run yourself) is kept.
+if [ -z "${CLOUDWARD_TEST_POSTGRES:-}" ]; then
+	pgdir=$(mktemp -d /tmp/cloudward-pgtest.XXXXXX)
+	trap 'scripts/pg-test-server.sh stop "$pgdir" >/dev/null 2>&1 || true' EXIT
+	CLOUDWARD_TEST_POSTGRES=$(scripts/pg-test-server.sh start "$pgdir")
+	export CLOUDWARD_TEST_POSTGRES
+fi
+
 echo "== go test"
 go test -count=1 ./...
 

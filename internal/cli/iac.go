@@ -8,9 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	awsm "github.com/cloudward/cloudward/internal/model/aws"
+	"github.com/cloudward/cloudward/internal/scanrun"
 	"github.com/cloudward/cloudward/internal/source/cloudformation"
-	"github.com/cloudward/cloudward/internal/source/iac"
-	"github.com/cloudward/cloudward/internal/source/terraform"
 )
 
 // iacFlags are the flags of `scan iac` besides the report flags.
@@ -75,56 +74,8 @@ func newScanIaCCommand(env *Env) *cobra.Command {
 	return cmd
 }
 
-// loadIaC discovers the IaC files under paths and evaluates them: one
-// inventory for the Terraform roots and one for the CloudFormation
-// templates (when there are any of each).
+// loadIaC discovers the IaC files under paths and evaluates them
+// (scanrun.LoadIaC, shared with cloudward serve).
 func loadIaC(paths []string, f iacFlags, cfParams map[string]string, getenv func(string) string) ([]*awsm.Inventory, []string, error) {
-	tree, walkWarnings, err := iac.Discover(paths, iac.Options{SkipPaths: f.skipPaths, IsCloudFormation: cloudformation.Detect})
-	if err != nil {
-		return nil, nil, err
-	}
-	var warnings []string
-	for _, w := range walkWarnings {
-		warnings = append(warnings, w.String())
-	}
-	var invs []*awsm.Inventory
-	if len(tree.Terraform) > 0 || len(tree.Plans) > 0 {
-		res, err := terraform.LoadWithPlans(tree.Terraform, tree.Plans, terraform.Options{Vars: f.vars, VarFiles: f.varFiles, Getenv: getenv})
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, w := range res.Warnings {
-			warnings = append(warnings, w.String())
-		}
-		invs = append(invs, res.Inventory)
-	}
-	if len(tree.CloudFormation) > 0 {
-		inv := &awsm.Inventory{IaC: true, Partition: "aws"}
-		opts := cloudformation.Options{Params: cfParams}
-		for _, file := range tree.CloudFormation {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				warnings = append(warnings, fmt.Sprintf("%s: not readable: %v", file, err))
-				continue
-			}
-			ws, err := cloudformation.LoadTemplate(inv, file, data, opts)
-			for _, w := range ws {
-				warnings = append(warnings, w.String())
-			}
-			if err != nil {
-				// A broken template is reported; the rest of the tree is scanned.
-				warnings = append(warnings, err.Error())
-			}
-		}
-		cloudformation.Finish(inv)
-		invs = append(invs, inv)
-	}
-	if len(invs) == 0 {
-		// Nothing to scan is not an error: the report says 0 resources.
-		invs = append(invs, &awsm.Inventory{IaC: true, Partition: "aws"})
-	}
-	for _, inv := range invs {
-		inv.Index()
-	}
-	return invs, warnings, nil
+	return scanrun.LoadIaC(paths, scanrun.IaCOptions{Vars: f.vars, VarFiles: f.varFiles, SkipPaths: f.skipPaths, CFParams: cfParams}, getenv)
 }

@@ -21,7 +21,7 @@ func newIAMCommand(env *Env) *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newIAMSimulateCommand(env))
+	cmd.AddCommand(newIAMSimulateCommand(env), newIAMCanCommand(env), newIAMWhoCanCommand(env))
 	return cmd
 }
 

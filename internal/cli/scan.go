@@ -35,6 +35,11 @@ type scanFlags struct {
 	config     string
 	db         string // --db: the scan database (store.go)
 	noStore    bool   // --no-store
+	// baseline is --baseline: an earlier JSON report (scan_baseline.go).
+	baseline string
+	// complianceCSV is --compliance-csv: a directory for one control-results
+	// CSV per framework (scan_compliance_csv.go).
+	complianceCSV string
 	// cfg is the loaded config file (applyConfig in config.go); nil without.
 	cfg        *config.Config
 	cfgApplied bool
@@ -42,7 +47,7 @@ type scanFlags struct {
 
 func (f *scanFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "table", "report `FORMAT`: table, json or csv")
+	fl.StringVar(&f.format, "format", "table", "report `FORMAT`: table, json, csv, html (one self-contained file), or for CI sarif, junit or github (docs/ci.md)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE`; the terminal gets a one-line summary")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colours in the table (also: NO_COLOR set, or stdout not a terminal)")
 	fl.StringSliceVar(&f.severities, "severity", nil, "only these severities: `LIST` of critical,high,medium,low,info")
@@ -55,6 +60,8 @@ func (f *scanFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.mutelist, "mutelist", "", "mute the findings matched by the mutelist `FILE` (see docs/mutelist.md); muted findings are listed as MUTED and do not fail")
 	fl.StringVar(&f.config, "config", "", "read settings and flag defaults from `FILE` (default ./cloudward.yaml, else $XDG_CONFIG_HOME/cloudward/cloudward.yaml; see docs/config.md)")
 	dbFlag(cmd, &f.db)
+	fl.StringVar(&f.baseline, "baseline", "", "report (and fail on) only failures that are not failing in `FILE`, an earlier --format json report (docs/ci.md)")
+	fl.StringVar(&f.complianceCSV, "compliance-csv", "", "also write one CSV of control results per framework into `DIR` (<framework>.csv; see docs/report-format.md)")
 	fl.BoolVar(&f.noStore, "no-store", false, "do not store the scan in the scan database (stored by default; see docs/store.md)")
 }
 
@@ -71,13 +78,27 @@ type scanOptions struct {
 	compliance complianceSelection
 	// mutelist is the parsed --mutelist file; nil without one.
 	mutelist *mutelist.List
+	// baseline is the parsed --baseline report; nil without one.
+	baseline *report.Baseline
 }
 
 // options validates the flags against the registry.
 func (f *scanFlags) options(cmd *cobra.Command, env *Env, reg *check.Registry) (*scanOptions, error) {
 	o := &scanOptions{format: f.format, output: f.output}
 	if !slices.Contains(report.Formats, f.format) {
-		return nil, usageErr("--format: unknown format %q (want table, json or csv)", f.format)
+		return nil, usageErr("--format: unknown format %q (want one of %s)", f.format, strings.Join(report.Formats, ", "))
+	}
+	if f.baseline != "" { // read before the scan: a wrong file fails fast
+		bl, err := report.LoadBaseline(f.baseline)
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		o.baseline = bl
+	}
+	if f.complianceCSV != "" { // before the scan: a file in the way fails fast
+		if fi, err := os.Stat(f.complianceCSV); err == nil && !fi.IsDir() {
+			return nil, usageErr("--compliance-csv: %s is not a directory", f.complianceCSV)
+		}
 	}
 	for _, s := range items(f.severities) {
 		sev, err := check.ParseSeverity(s)
@@ -308,6 +329,12 @@ func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, 
 		out := opts.mutelist.Apply(findings, started, mutelist.InventoryTags(invs))
 		warnings = append(warnings, out.Warnings()...)
 	}
+	// --baseline: the report lists and fails on new failures only; the
+	// store and compliance still see the whole scan.
+	reported, baselined := findings, 0
+	if opts.baseline != nil {
+		reported, baselined = opts.baseline.New(findings)
+	}
 	prog.set("writing report")
 
 	r := report.Build(report.Input{
@@ -315,7 +342,7 @@ func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, 
 		Scan: report.Scan{ID: env.NewScanID(), StartedAt: started, FinishedAt: finished,
 			Source: source, Warnings: warnings},
 		Inventories: invs,
-		Findings:    findings,
+		Findings:    reported,
 		Filter:      opts.filter,
 	})
 	r.Compliance = opts.compliance.evaluate(findings, checks, opts.filter)
@@ -324,6 +351,7 @@ func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, 
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "cloudward: warning: %s\n", w)
 	}
+	noteBaseline(env, opts.baseline, baselined)
 
 	if opts.output == "" {
 		if err := report.Write(env.Stdout, opts.format, r, report.TableOptions{Color: opts.color}); err != nil {
@@ -336,6 +364,12 @@ func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, 
 			return inputErr(err)
 		}
 		fmt.Fprintf(env.Stdout, "cloudward: wrote %s: %s\n", opts.output, r.OneLine())
+	}
+
+	if flags.complianceCSV != "" {
+		if err := writeComplianceCSVs(env, flags.complianceCSV, r); err != nil {
+			return inputErr(err)
+		}
 	}
 
 	// Stored after the report is out; a failure (disk full) is loud.

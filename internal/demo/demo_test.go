@@ -39,6 +39,12 @@ const rootARN = "arn:aws:iam::" + acct + ":root"
 var passOnly = map[string]bool{
 	"aws-iam-root-mfa-disabled":           true,
 	"aws-cloudtrail-multi-region-missing": true,
+	// CIS 4.x alarms the demo account has set up on its trail's log group.
+	"aws-cloudwatch-unauthorized-api-calls-alarm-missing": true,
+	"aws-cloudwatch-root-usage-alarm-missing":             true,
+	"aws-cloudwatch-iam-policy-changes-alarm-missing":     true,
+	"aws-cloudwatch-cloudtrail-changes-alarm-missing":     true,
+	"aws-cloudwatch-security-group-changes-alarm-missing": true,
 }
 
 // expectedWarnings are import warnings the demo produces on purpose.
@@ -178,6 +184,19 @@ func TestDemoExpectations(t *testing.T) {
 		{"aws-cloudtrail-kms-encryption-missing", trail(use1, "acme-management-events"), P},
 		{"aws-guardduty-disabled", region(euw1), F},
 		{"aws-guardduty-disabled", region(use1), P},
+		// Monitoring (CIS 4.x): metric filters on aws-cloudtrail-logs-acme.
+		{"aws-cloudwatch-unauthorized-api-calls-alarm-missing", acct, P},     // CIS pattern, alarm, confirmed e-mail
+		{"aws-cloudwatch-root-usage-alarm-missing", acct, P},                 // Security Hub spacing of the CIS pattern
+		{"aws-cloudwatch-iam-policy-changes-alarm-missing", acct, P},         // reordered, one extra event
+		{"aws-cloudwatch-security-group-changes-alarm-missing", acct, P},     // broader: *SecurityGroup*
+		{"aws-cloudwatch-console-signin-without-mfa-alarm-missing", acct, F}, // filter without an alarm
+		{"aws-cloudwatch-console-auth-failures-alarm-missing", acct, F},      // topic subscription pending
+		{"aws-cloudwatch-cmk-disable-deletion-alarm-missing", acct, F},       // misses ScheduleKeyDeletion
+		{"aws-cloudwatch-s3-bucket-policy-changes-alarm-missing", acct, F},   // misses PutBucketAcl
+		{"aws-cloudwatch-config-changes-alarm-missing", acct, F},             // no filter at all
+		{"aws-cloudwatch-organizations-changes-alarm-missing", acct, F},
+		{"aws-securityhub-disabled", region(euw1), F}, // InvalidAccessException
+		{"aws-securityhub-disabled", region(use1), P},
 		// Identity.
 		{"aws-iam-root-mfa-disabled", rootARN, P},
 		{"aws-iam-root-access-keys", rootARN, F},
@@ -205,6 +224,21 @@ func TestDemoExpectations(t *testing.T) {
 		{"aws-iam-role-trust-unrestricted", role("vendor-monitoring"), P}, // sts:ExternalId
 		{"aws-iam-role-trust-unrestricted", role("web-ec2-role"), P},
 		{"aws-iam-role-trust-unrestricted", role("SecurityAudit"), P},
+		// Engine-powered identity checks (internal/iam).
+		{"aws-iam-principal-effective-admin", user("alice.martin"), F}, // group Admins -> AdministratorAccess
+		{"aws-iam-principal-effective-admin", user("ci/ci-legacy"), F},
+		{"aws-iam-principal-effective-admin", user("bob.nguyen"), P},
+		{"aws-iam-principal-effective-admin", role("web-ec2-role"), P},
+		{"aws-iam-policy-notaction-admin", "arn:aws:iam::" + acct + ":policy/SupportEngineer", F}, // NotAction billing only
+		{"aws-iam-policy-notaction-admin", "arn:aws:iam::" + acct + ":policy/DeveloperAccess", P},
+		{"aws-iam-policy-dangling-principal", bucket("acme-corp-data-lake"), F}, // AROA... of a deleted ETL role
+		{"aws-iam-policy-dangling-principal", bucket("acme-corp-website"), P},
+		{"aws-iam-role-trust-foreign-no-condition", role("partner-analytics-readonly"), F},
+		{"aws-iam-role-trust-foreign-no-condition", role("vendor-monitoring"), P}, // sts:ExternalId
+		{"aws-s3-bucket-policy-any-account", bucket("acme-corp-website"), F},
+		{"aws-s3-bucket-policy-any-account", bucket("acme-corp-data-lake"), P},
+		{"aws-iam-privilege-escalation", user("ci/ci-deploy"), F}, // iam:CreateAccessKey on user/ci/* reaches ci-legacy (admin)
+		{"aws-iam-privilege-escalation", user("bob.nguyen"), P},
 	}
 	registered := map[string]bool{}
 	for _, c := range awschecks.Checks() {

@@ -53,6 +53,10 @@ type Scenario struct {
 	// Hang lists regions whose calls never answer (until the client gives
 	// up or the server closes).
 	Hang []string
+	// Disabled lists opt-in regions the account has not enabled: their
+	// calls fail the way AWS fails them (the credentials are not valid
+	// there: EC2 AuthFailure, UnrecognizedClientException elsewhere).
+	Disabled []string
 	// AccessKeyID, when set, must be the key ID in every request's SigV4
 	// credential scope.
 	AccessKeyID string
@@ -72,14 +76,15 @@ const AssumedKeyID = "ASIAFAKEAWSASSUMED01"
 type Server struct {
 	URL string
 
-	sc      Scenario
-	srv     *httptest.Server
-	meta    snapshotMeta
-	done    chan struct{}
-	mu      sync.Mutex
-	calls   map[string]int // "service:Action"
-	thrDone map[string]int
-	badReqs []string
+	sc        Scenario
+	srv       *httptest.Server
+	meta      snapshotMeta
+	done      chan struct{}
+	closeOnce sync.Once
+	mu        sync.Mutex
+	calls     map[string]int // "service:Action"
+	thrDone   map[string]int
+	badReqs   []string
 }
 
 type snapshotMeta struct {
@@ -106,11 +111,13 @@ func Start(sc Scenario) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the server, releasing hanging calls.
+// Close stops the server, releasing hanging calls. Safe to call twice.
 func (s *Server) Close() {
-	close(s.done)
-	s.srv.CloseClientConnections()
-	s.srv.Close()
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.srv.CloseClientConnections()
+		s.srv.Close()
+	})
 }
 
 // Calls returns the number of calls per "service:Action" (SigV4 signing
@@ -163,6 +170,9 @@ const (
 	protoRESTXML
 )
 
+// regionRe matches region names (us-east-1, us-gov-west-1, cn-north-1, ...).
+var regionRe = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$`)
+
 var scopeRe = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$`)
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -180,6 +190,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.sc.AccessKeyID != "" && m[1] != s.sc.AccessKeyID && m[1] != AssumedKeyID {
 		s.bad(w, fmt.Sprintf("%s %s: signed with an unexpected access key ID", r.Method, r.URL.Path))
+		return
+	}
+	if !regionRe.MatchString(m[3]) || (m[4] == "iam" && m[3] != "us-east-1") {
+		s.bad(w, fmt.Sprintf("%s %s: credential scope region %q is wrong for %s", r.Method, r.URL.Path, m[3], m[4]))
 		return
 	}
 	c := &call{w: w, r: r, region: m[3], service: m[4], body: body}
@@ -206,6 +220,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			case <-r.Context().Done():
 			case <-s.done:
 			}
+			return
+		}
+	}
+	for _, d := range s.sc.Disabled {
+		if d == c.region && c.service != "iam" {
+			code := "UnrecognizedClientException"
+			switch c.proto {
+			case protoEC2:
+				code = "AuthFailure"
+			case protoQuery, protoRESTXML:
+				code = "InvalidClientTokenId"
+			}
+			s.writeError(c, Error{Code: code, Message: "The security token included in the request is invalid.", Status: http.StatusForbidden})
 			return
 		}
 	}

@@ -64,7 +64,13 @@ const (
 	// (arn:aws:iam::A:oidc-provider/HOST) or a public provider name
 	// (cognito-identity.amazonaws.com, accounts.google.com, ...).
 	PrincipalWebIdentity
+	// PrincipalAnonymous is an unsigned request: only a resource-based
+	// policy with Principal "*" (or NotPrincipal) lets it in.
+	PrincipalAnonymous
 )
+
+// AnonymousCaller is the caller of an unsigned (anonymous) request.
+func AnonymousCaller() Caller { return Caller{ARN: "anonymous", Type: PrincipalAnonymous} }
 
 // webIdentityProviders are the public identity providers' principal names.
 var webIdentityProviders = map[string]bool{
@@ -76,7 +82,7 @@ var webIdentityProviders = map[string]bool{
 // boundary, session, SCP) can apply to the caller: not to AWS services and
 // identity providers, which are allowed only by resource-based policies.
 func (c *Caller) callerHasIdentity() bool {
-	return c.Type != PrincipalService && c.Type != PrincipalWebIdentity
+	return c.Type != PrincipalService && c.Type != PrincipalWebIdentity && c.Type != PrincipalAnonymous
 }
 
 // Caller is the parsed principal of a request.

@@ -215,6 +215,8 @@ func (ps *principalSet) match(c *Caller) matchLevel {
 		return matchDirect
 	}
 	switch c.Type {
+	case PrincipalAnonymous:
+		return matchNone
 	case PrincipalService:
 		if ps.services[c.Name] {
 			return matchDirect

@@ -338,26 +338,39 @@ func (s *sqlStore) updateStates(ctx context.Context, tx *sql.Tx, seq int64, scan
 		return err
 	}
 	// Resolve what did not fail in this scan; an unscoped scan also
-	// resolves what it no longer saw (the resource is gone).
-	notFailing := `finding_states.last_scan_seq < ? AND EXISTS (SELECT 1 FROM findings f
-		WHERE f.scan_seq = ? AND f.fingerprint = finding_states.fingerprint AND f.status = 'PASS')`
+	// resolves what it no longer saw (the resource is gone). Set-wise with
+	// IN (subquery) rather than correlated lookups, which planners without
+	// statistics on the freshly loaded rows can turn quadratic.
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE finding_states SET last_status = 'PASS' WHERE target = ? AND fingerprint IN
+			(SELECT f.fingerprint FROM findings f WHERE f.scan_seq = ? AND f.status = 'PASS')`, []any{scan.Target, seq}},
+		// UNKNOWN in this scan: the state stays, the last status is recorded.
+		{`UPDATE finding_states SET last_status = 'UNKNOWN' WHERE target = ? AND fingerprint IN
+			(SELECT f.fingerprint FROM findings f WHERE f.scan_seq = ? AND f.status = 'UNKNOWN')`, []any{scan.Target, seq}},
+	}
 	if !scan.Scoped {
-		notFailing = `finding_states.last_scan_seq < ? AND NOT EXISTS (SELECT 1 FROM findings f
-		WHERE f.scan_seq = ? AND f.fingerprint = finding_states.fingerprint AND f.status <> 'PASS')`
+		steps = append([]struct {
+			q    string
+			args []any
+		}{{`UPDATE finding_states SET last_status = 'ABSENT' WHERE target = ? AND last_scan_seq < ?
+			AND state IN ('open', 'reopened', 'muted')`, []any{scan.Target, seq}}}, steps...)
 	}
-	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE finding_states SET state = 'resolved',
-		last_status = COALESCE((SELECT f.status FROM findings f WHERE f.scan_seq = ? AND f.fingerprint = finding_states.fingerprint), 'ABSENT')
-		WHERE finding_states.target = ? AND finding_states.state IN ('open', 'reopened', 'muted') AND `+notFailing),
-		seq, scan.Target, seq, seq)
-	if err != nil {
-		return err
+	// Active findings that did not fail in this scan (last_scan_seq is
+	// this scan for those that did) and were seen passing, or are gone.
+	steps = append(steps, struct {
+		q    string
+		args []any
+	}{`UPDATE finding_states SET state = 'resolved' WHERE target = ? AND last_scan_seq < ?
+		AND state IN ('open', 'reopened', 'muted') AND last_status IN ('PASS', 'ABSENT')`, []any{scan.Target, seq}})
+	for _, st := range steps {
+		if _, err := tx.ExecContext(ctx, s.rebind(st.q), st.args...); err != nil {
+			return err
+		}
 	}
-	// UNKNOWN in this scan: the state stays, the last status is recorded.
-	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE finding_states SET last_status = 'UNKNOWN'
-		WHERE finding_states.target = ? AND finding_states.fingerprint IN (SELECT f.fingerprint FROM findings f
-		WHERE f.scan_seq = ? AND f.status = 'UNKNOWN')`),
-		scan.Target, seq)
-	return err
+	return nil
 }
 
 func boolInt(b bool) int {

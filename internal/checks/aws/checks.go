@@ -17,6 +17,8 @@ func Checks() []*check.Check {
 		encryptionChecks(),
 		exposureChecks(),
 		loggingChecks(),
+		iamEngineChecks(),
+		monitoringChecks(),
 	} {
 		all = append(all, group...)
 	}

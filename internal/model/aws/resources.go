@@ -536,6 +536,9 @@ type Region struct {
 	// GuardDutyDetectors is unknown when guardduty list-detectors was not
 	// collected in the region; known empty when there is none.
 	GuardDutyDetectors model.Value[[]*Detector]
+	// Monitoring is metric filters, alarms, SNS subscriptions and Security
+	// Hub (monitoring.go).
+	Monitoring Monitoring
 }
 
 // Ref identifies the region: ID "ACCOUNT/REGION".

@@ -90,10 +90,24 @@ type Writer interface {
 	WriteFile(name string, data []byte) error
 }
 
-// Collect collects one account into w. Only a failure to identify the
-// account (sts get-caller-identity) or to write is fatal; any other failed
-// call is written as an error answer.
+// Collect collects one account into w, with the credentials of the
+// standard chain (and opts.Profile, opts.RoleARN). Only a failure to
+// identify the account (sts get-caller-identity) or to write is fatal; any
+// other failed call is written as an error answer.
 func Collect(ctx context.Context, opts Options, w Writer) (*Summary, error) {
+	cfg, err := LoadConfig(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return CollectWithConfig(ctx, cfg, opts, w)
+}
+
+// CollectWithConfig collects the account cfg's credentials reach. An
+// organization scan calls it once per member account, with that account's
+// assumed-role configuration and its own Writer; opts.Profile, RoleARN,
+// ExternalID, SessionName and EndpointURL are then already in cfg and
+// ignored here.
+func CollectWithConfig(ctx context.Context, cfg aws.Config, opts Options, w Writer) (*Summary, error) {
 	if opts.Parallel <= 0 {
 		opts.Parallel = DefaultParallel
 	}
@@ -104,10 +118,6 @@ func Collect(ctx context.Context, opts Options, w Writer) (*Summary, error) {
 		opts.Now = time.Now
 	}
 	services, err := pickServices(opts.Services)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := LoadConfig(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -335,9 +345,22 @@ func (c *collector) enabledRegions(ctx context.Context) ([]string, error) {
 // per region, all concurrently (bounded by the semaphore in do).
 func (c *collector) collectAccount(ctx context.Context, regions []string) {
 	var wg sync.WaitGroup
+	// At most 4×Parallel goroutines: thousands of buckets or keys must not
+	// mean tens of thousands of goroutines parked on the semaphore. When
+	// none is free the task runs in the caller, which cannot deadlock.
+	spawn := make(chan struct{}, 4*c.opts.Parallel)
 	goDo := func(f func()) {
-		wg.Add(1)
-		go func() { defer wg.Done(); f() }()
+		select {
+		case spawn <- struct{}{}:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-spawn }()
+				f()
+			}()
+		default:
+			f()
+		}
 	}
 	if c.services["iam"] {
 		goDo(func() { c.collectIAM(ctx, goDo) })

@@ -16,9 +16,9 @@ import (
 // iamAction maps what the fake sees (signing name and wire operation) to
 // the IAM action that authorizes it.
 var iamAction = map[string]string{
-	"s3:ListBuckets":                  "s3:ListAllMyBuckets",
-	"s3:GetPublicAccessBlock":         "s3:GetBucketPublicAccessBlock",
-	"s3:GetBucketEncryption":          "s3:GetEncryptionConfiguration",
+	"s3:ListBuckets":                 "s3:ListAllMyBuckets",
+	"s3:GetPublicAccessBlock":        "s3:GetBucketPublicAccessBlock",
+	"s3:GetBucketEncryption":         "s3:GetEncryptionConfiguration",
 	"s3:GetPublicAccessBlockControl": "s3:GetAccountPublicAccessBlock",
 }
 

@@ -170,3 +170,66 @@ func TestAssumeRoleAndNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestEndpointFromEnvironment: the SDK's AWS_ENDPOINT_URL reaches every
+// client (S3 path-style and S3 Control included) without --endpoint-url.
+func TestEndpointFromEnvironment(t *testing.T) {
+	srv := startFake(t, fakeaws.Scenario{})
+	setCredsEnv(t)
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	w := &awslive.MemWriter{}
+	if _, err := awslive.Collect(t.Context(), awslive.Options{Regions: []string{"us-east-1"}, MaxBackoff: 50 * time.Millisecond}, w); err != nil {
+		t.Fatal(err)
+	}
+	files := readAll(t, w.FS())
+	for _, f := range []string{"global/s3control/get-public-access-block.json", "global/s3api/get-bucket-acl/cw-public-site.json", "us-east-1/kms/list-keys.json", "us-east-1/guardduty/list-detectors.json", "global/iam/get-credential-report.csv"} {
+		if _, ok := files[f]; !ok {
+			t.Errorf("%s not collected through AWS_ENDPOINT_URL", f)
+		}
+	}
+}
+
+// TestParallelOne: with one call in flight (and few goroutines) the
+// collection still completes, with the same files.
+func TestParallelOne(t *testing.T) {
+	srv := startFake(t, fakeaws.Scenario{})
+	w1, _ := collect(t, srv, awslive.Options{Parallel: 1})
+	w2, _ := collect(t, srv, awslive.Options{})
+	a, b := readAll(t, w1.FS()), readAll(t, w2.FS())
+	if len(a) != len(b) || len(a) < 50 {
+		t.Fatalf("%d files with --parallel 1, %d by default", len(a), len(b))
+	}
+	for name, content := range b {
+		if a[name] != content {
+			t.Errorf("%s differs with --parallel 1", name)
+		}
+	}
+}
+
+// TestOptInRegionNotEnabled: a region the account has not enabled fails
+// every call there; the collection goes on and says so per operation.
+func TestOptInRegionNotEnabled(t *testing.T) {
+	srv := startFake(t, fakeaws.Scenario{Disabled: []string{"ap-east-1"}})
+	w, sum := collect(t, srv, awslive.Options{Regions: []string{"us-east-1", "ap-east-1"}})
+	files := readAll(t, w.FS())
+	if !strings.Contains(files["ap-east-1/ec2/describe-security-groups.error.json"], `"AuthFailure"`) ||
+		!strings.Contains(files["ap-east-1/kms/list-keys.error.json"], `"UnrecognizedClientException"`) {
+		t.Errorf("ap-east-1 errors: %q / %q", files["ap-east-1/ec2/describe-security-groups.error.json"], files["ap-east-1/kms/list-keys.error.json"])
+	}
+	if _, ok := files["us-east-1/ec2/describe-security-groups.json"]; !ok {
+		t.Error("us-east-1 not collected")
+	}
+	if sum.Errors < 11 { // 7 ec2 + rds + kms + cloudtrail + guardduty in ap-east-1
+		t.Errorf("errors = %d", sum.Errors)
+	}
+	_, inv := findings(t, w.FS())
+	var failed int
+	for _, c := range inv.Coverage {
+		if c.Region == "ap-east-1" && c.Status == awsm.CoverageError {
+			failed++
+		}
+	}
+	if failed < 11 {
+		t.Errorf("coverage records %d failed operations in ap-east-1, want 11", failed)
+	}
+}

@@ -72,6 +72,11 @@ func Discover(paths []string, opts Options) (*Tree, []Warning, error) {
 		}
 		if !st.IsDir() {
 			d.file(p, filepath.Base(p), st, true)
+			if isTerraform(filepath.Base(p)) {
+				// A root module is a folder: a file named alone brings
+				// its siblings (variables, locals) with it.
+				d.siblings(filepath.Dir(p), filepath.Base(p))
+			}
 			continue
 		}
 		if err := d.walk(p); err != nil {
@@ -162,6 +167,23 @@ func (d *discoverer) walk(root string) error {
 		d.file(p, e.Name(), st, false)
 		return nil
 	})
+}
+
+// siblings adds the Terraform files of one folder (not recursive).
+func (d *discoverer) siblings(dir, named string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isTerraform(e.Name()) || e.Name() == named {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if st, err := e.Info(); err == nil {
+			d.file(p, e.Name(), st, false)
+		}
+	}
 }
 
 // interesting reports whether a name may hold configuration.

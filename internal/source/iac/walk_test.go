@@ -114,3 +114,18 @@ func TestMatchGlob(t *testing.T) {
 		}
 	}
 }
+
+// A Terraform file named alone brings its folder's other files: the root
+// module is the folder.
+func TestDiscoverFileBringsFolder(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{"main.tf": "", "variables.tf": "", "sub/other.tf": ""})
+	tree, _, err := Discover([]string{filepath.Join(root, "main.tf")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := tree.Terraform[root]
+	if len(tree.Terraform) != 1 || len(files) != 2 || tree.Files != 2 {
+		t.Errorf("terraform files %v (%d counted), want main.tf and variables.tf", tree.Terraform, tree.Files)
+	}
+}

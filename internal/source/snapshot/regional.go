@@ -61,6 +61,7 @@ func (l *loader) loadRegion(region string) *regionOut {
 	l.loadKMSKeys(region, out)
 	l.loadTrailList(region, out)
 	l.loadDetectors(region, out)
+	l.loadMonitoring(region, out)
 	return out
 }
 

@@ -322,10 +322,11 @@ func TestLoadBasicCoverage(t *testing.T) {
 		}
 		seen[k] = true
 	}
-	// 14 global operations, 15 per region, and the two per-trail calls in
-	// the trail's home region only.
-	if n := len(inv.Coverage); n != 46 {
-		t.Errorf("coverage entries = %d, want 46", n)
+	// 14 global operations, 15 per region plus 4 monitoring operations per
+	// region (monitoring.go), and the two per-trail calls in the trail's
+	// home region only.
+	if n := len(inv.Coverage); n != 54 {
+		t.Errorf("coverage entries = %d, want 54", n)
 	}
 }
 

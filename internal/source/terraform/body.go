@@ -95,7 +95,6 @@ func (s *scope) evalBody(body hcl.Body, ctx *hcl.EvalContext, depth int) *obj {
 // maxBlockDepth bounds nested and dynamic blocks.
 const maxBlockDepth = 16
 
-
 // expandDynamic evaluates a dynamic block: one nested block per element of
 // for_each, with the iterator (the label, or `iterator`) in scope.
 func (s *scope) expandDynamic(o *obj, b *hclsyntax.Block, ctx *hcl.EvalContext, depth int) {

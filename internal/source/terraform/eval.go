@@ -50,7 +50,7 @@ func unmark(v cty.Value) (cty.Value, []string) {
 
 // Limits that keep hostile or broken configurations from hanging the scan.
 const (
-	maxModuleDepth = 10    // nested module calls
+	maxModuleDepth = 10 // nested module calls
 	// DefaultMaxInstances bounds the instances of one resource or module
 	// (count/for_each) and the blocks of one dynamic block.
 	DefaultMaxInstances = 10000
@@ -66,6 +66,7 @@ type instance struct {
 	body      *obj
 	key       string // root + address: what refMarks name
 	root      string
+	region    string // the provider's region, "" when unknown
 }
 
 // scope evaluates one module instance.
@@ -80,10 +81,14 @@ type scope struct {
 	rootKey string
 	// modKey is the call path in .terraform/modules/modules.json: a.b
 	modKey string
+	// region is the aws provider's region, "" when unknown; modules
+	// inherit it.
+	region string
 
 	vars    map[string]cty.Value
 	locals  map[string]cty.Value
 	res     map[string]cty.Value // "type.name" -> value seen by references
+	lazy    map[string]func() cty.Value
 	mods    map[string]cty.Value
 	data    map[string]cty.Value // locally evaluated data sources, "type.name"
 	reasons map[string]string    // unknown reasons by reference prefix
@@ -104,12 +109,19 @@ func (s *scope) prefix() string {
 func (s *scope) run() {
 	s.locals = map[string]cty.Value{}
 	s.res = map[string]cty.Value{}
+	s.lazy = map[string]func() cty.Value{}
 	s.mods = map[string]cty.Value{}
 	s.data = map[string]cty.Value{}
 	s.state = map[string]int8{}
 	s.outputs = map[string]cty.Value{}
 	if s.reasons == nil {
 		s.reasons = map[string]string{}
+	}
+	if r := s.mod.region; r != nil && s.path == "" {
+		s.depsOf(r.Variables())
+		if a := s.evalAttr(r, s.ctxFor(r.Variables(), nil), r.Range()); a.reason == "" && a.v.Type() == cty.String && !a.v.IsNull() {
+			s.region = a.v.AsString()
+		}
 	}
 	var keys []string
 	for n := range s.mod.locals {
@@ -277,7 +289,7 @@ func (s *scope) ctxFor(travs []hcl.Traversal, extra map[string]cty.Value) *hcl.E
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(s.l.opts.workspace())})
 		case "count", "each", "self":
 		default:
-			if v, ok := s.res[root+"."+name]; ok {
+			if v, ok := s.resValue(root + "." + name); ok {
 				add(root, name, v)
 			}
 		}
@@ -520,36 +532,65 @@ func (s *scope) resource(rb *resourceBlock) {
 		s.reasons[key] = exp.reason
 		return
 	}
-	one := func(extra map[string]cty.Value, suffix string) cty.Value {
+	// The value references see is built on first use: most resources are
+	// never referenced, and building it is a good part of evaluation.
+	var insts []*instance
+	one := func(extra map[string]cty.Value, suffix string) {
 		addr := s.prefix() + key + suffix
 		body := s.evalBody(rb.body, s.ctxFor(travs, extra), 0)
 		inst := &instance{typ: rb.typ, name: rb.name, addr: addr, module: s.path, decl: rb.decl,
-			calls: s.calls, body: body, key: s.rootKey + "\x00" + addr, root: s.rootKey}
+			calls: s.calls, body: body, key: s.rootKey + "\x00" + addr, root: s.rootKey, region: s.region}
 		s.l.add(inst)
+		insts = append(insts, inst)
 		for n, a := range body.attrs {
 			if a.reason != "" {
 				s.reasons[key+"."+n] = a.reason
 			}
 		}
-		return s.refValue(inst)
 	}
 	switch {
 	case exp.keys == nil:
-		s.res[key] = one(nil, "")
+		one(nil, "")
+		s.lazy[key] = func() cty.Value { return s.refValue(insts[0]) }
 	case exp.isMap:
-		m := make(map[string]cty.Value, len(exp.keys))
 		for i, k := range exp.keys {
 			each := cty.ObjectVal(map[string]cty.Value{"key": k, "value": exp.values[i]})
-			m[k.AsString()] = one(map[string]cty.Value{"each": each}, instanceKey(k))
+			one(map[string]cty.Value{"each": each}, instanceKey(k))
 		}
-		s.res[key] = cty.ObjectVal(m)
+		keys := exp.keys
+		s.lazy[key] = func() cty.Value {
+			m := make(map[string]cty.Value, len(keys))
+			for i, k := range keys {
+				m[k.AsString()] = s.refValue(insts[i])
+			}
+			return cty.ObjectVal(m)
+		}
 	default:
-		list := make([]cty.Value, len(exp.keys))
-		for i, k := range exp.keys {
-			list[i] = one(map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": k})}, instanceKey(k))
+		for _, k := range exp.keys {
+			one(map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": k})}, instanceKey(k))
 		}
-		s.res[key] = cty.TupleVal(list)
+		s.lazy[key] = func() cty.Value {
+			list := make([]cty.Value, len(insts))
+			for i, in := range insts {
+				list[i] = s.refValue(in)
+			}
+			return cty.TupleVal(list)
+		}
 	}
+}
+
+// resValue returns the value of resource "type.name" as references see it.
+func (s *scope) resValue(key string) (cty.Value, bool) {
+	if v, ok := s.res[key]; ok {
+		return v, true
+	}
+	if f, ok := s.lazy[key]; ok {
+		v := f()
+		s.res[key] = v
+		delete(s.lazy, key)
+		return v, true
+	}
+	return cty.NilVal, false
 }
 
 // refValue is what references to an instance see: its attributes, plus the

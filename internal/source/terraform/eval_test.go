@@ -1,12 +1,15 @@
 package terraform
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cloudward/cloudward/internal/check"
+	awschecks "github.com/cloudward/cloudward/internal/checks/aws"
+	awsm "github.com/cloudward/cloudward/internal/model/aws"
 )
 
 // Module inputs flow down two levels and outputs flow back up: the open
@@ -73,6 +76,12 @@ func TestVariablePrecedence(t *testing.T) {
 				t.Errorf("evidence %+v, want the encrypted attribute (line 25)", f.Evidence)
 			}
 		})
+	}
+	// The default aws provider's region (from a variable) is the
+	// resources' region; the aliased provider does not count.
+	res0 := loadTree(t, dir, Options{})
+	if r := res0.Inventory.SecurityGroups[0].Region; r != "eu-west-1" {
+		t.Errorf("region %q, want eu-west-1 from provider \"aws\"", r)
 	}
 	// A typed --var is parsed as HCL: "true" is a bool.
 	res := loadTree(t, dir, Options{Vars: []string{"encrypt_volumes=true"}})
@@ -247,5 +256,59 @@ func TestPlanJSON(t *testing.T) {
 	res, _ = LoadWithPlans(nil, []string{bad}, Options{})
 	if w := warningsText(res); !strings.Contains(w, "plan.json:3:") {
 		t.Errorf("warnings %q do not locate the error", w)
+	}
+}
+
+// Registry and git modules come from .terraform/modules/modules.json; a
+// module that is not downloaded is reported once and what it feeds is
+// unknown, naming it.
+func TestRegistryModules(t *testing.T) {
+	const dir = "testdata/eval/registry"
+	res, err := Load(map[string][]string{dir: {dir + "/main.tf"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := warningsText(res)
+	if strings.Count(w, "module.not_downloaded is not available") != 1 || strings.Count(w, "\n") != 1 {
+		t.Errorf("warnings, want exactly one about module.not_downloaded:\n%s", w)
+	}
+	fs := run(t, res.Inventory)
+	f := want(t, fs, "aws-ec2-sg-ssh-open", "module.web_sg.aws_security_group.this", check.Fail)
+	if len(f.Resource.ModuleCalls) != 1 || f.Resource.ModuleCalls[0].StartLine != 1 || f.Resource.ModuleCalls[0].EndLine != 8 {
+		t.Errorf("module calls %+v, want main.tf:1-8", f.Resource.ModuleCalls)
+	}
+	if loc := f.Resource.Location; loc == nil || loc.File != dir+"/.terraform/modules/web_sg/main.tf" {
+		t.Errorf("location %+v, want the downloaded module's file", loc)
+	}
+	f = want(t, fs, "aws-ec2-sg-db-ports-open", "aws_security_group_rule.from_network", check.Unknown)
+	if !strings.Contains(f.Message, "module.not_downloaded is not available") {
+		t.Errorf("message %q does not name the missing module", f.Message)
+	}
+}
+
+// Every fixture tree at once: many roots evaluated concurrently (run with
+// -race); addresses repeat across roots, locations tell them apart.
+func TestManyRootsConcurrently(t *testing.T) {
+	res := loadTree(t, "testdata/eval", Options{MaxInstances: 50})
+	if len(res.Roots) < 10 {
+		t.Fatalf("roots %v, want every fixture folder", res.Roots)
+	}
+	fs, err := check.Run(context.Background(), check.Input{AWS: []*awsm.Inventory{res.Inventory}}, awschecks.Checks())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]check.Status{}
+	for _, f := range fs {
+		got[f.Check.ID+" "+f.Resource.Location.File+" "+f.Resource.Address] = f.Status
+	}
+	for key, status := range map[string]check.Status{
+		"aws-ec2-sg-ssh-open testdata/eval/modules/modules/sg/main.tf module.edge.module.sg.aws_security_group.this": check.Fail,
+		"aws-ec2-sg-ssh-open testdata/eval/tfvars/main.tf aws_security_group.admin":                                  check.Fail,
+		"aws-ec2-sg-ssh-open testdata/eval/unknown/main.tf aws_security_group.admin":                                 check.Unknown,
+		"aws-ec2-sg-rdp-open testdata/eval/dynamic/main.tf aws_security_group.app":                                   check.Fail,
+	} {
+		if got[key] != status {
+			t.Errorf("%s: %q, want %s", key, got[key], status)
+		}
 	}
 }

@@ -69,10 +69,16 @@ func functions(dir, root string) map[string]function.Function {
 		"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
 		// filesystem, confined to the scanned tree
-		"file":         fileFunc(dir, root, false),
-		"filebase64":   fileFunc(dir, root, true),
-		"fileexists":   fileExistsFunc(dir, root),
-		"abspath":      stdlib.MakeToFunc(cty.String),
+		"file":       fileFunc(dir, root, false),
+		"filebase64": fileFunc(dir, root, true),
+		"fileexists": fileExistsFunc(dir, root),
+		"abspath": pathFunc(func(p string) string {
+			if filepath.IsAbs(p) {
+				return p
+			}
+			abs, _ := filepath.Abs(filepath.Join(dir, p))
+			return abs
+		}),
 		"basename":     pathFunc(filepath.Base),
 		"dirname":      pathFunc(filepath.Dir),
 		"pathexpand":   stdlib.MakeToFunc(cty.String),

@@ -37,8 +37,8 @@ type mapper struct {
 	byName map[string]string
 }
 
-// iacRegion is the region of IaC resources: the provider's region is not
-// evaluated (provider blocks may be configured outside the tree).
+// iacRegion is the region of IaC resources whose root module does not set
+// the aws provider's region (it may come from the environment at apply).
 const iacRegion = ""
 
 func (l *loader) inventory() *awsm.Inventory {
@@ -78,7 +78,11 @@ func (m *mapper) identity(in *instance, name string) awsm.Identity {
 	if name == "" {
 		name = in.name
 	}
-	return awsm.Identity{Name: name, ID: in.addr, Address: in.addr, Region: iacRegion, Partition: "aws",
+	region := in.region
+	if region == "" {
+		region = iacRegion
+	}
+	return awsm.Identity{Name: name, ID: in.addr, Address: in.addr, Region: region, Partition: "aws",
 		Source: m.l.source(in.decl), ModuleCalls: in.calls, Tags: m.tags(in)}
 }
 

@@ -249,6 +249,7 @@ func (l *loader) evalRoot(dir string) {
 	s.vars = s.variables(inputs, func(name string) string {
 		return fmt.Sprintf("var.%s has no value (no default; set it with --var %s=..., --var-file or TF_VAR_%s)", name, name, name)
 	})
+
 	s.run()
 }
 

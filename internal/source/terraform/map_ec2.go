@@ -302,6 +302,10 @@ func (m *mapper) region(in *instance) {
 	reg := m.regions[in.root]
 	if reg == nil {
 		reg = &awsm.Region{Identity: m.identity(in, "")}
+		if reg.Region == "" {
+			reg.Region = "the provider's region"
+		}
+		reg.Name = reg.Region
 		notDeclared := func(what string) string {
 			return what + " is not declared in root module " + in.root
 		}

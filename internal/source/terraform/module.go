@@ -124,7 +124,7 @@ func (s *scope) callModule(mc *moduleCall) {
 	one := func(extra map[string]cty.Value, suffix string) cty.Value {
 		ctx := s.ctxFor(travs, extra)
 		child := &scope{l: s.l, mod: mod, path: s.prefix() + name + suffix, root: s.root, rootKey: s.rootKey,
-			modKey: key, chain: append(append([]string(nil), s.chain...), mod.dir),
+			modKey: key, region: s.region, chain: append(append([]string(nil), s.chain...), mod.dir),
 			calls:   append(append([]model.Source(nil), s.calls...), s.l.source(mc.decl)),
 			reasons: map[string]string{}, funcs: s.funcs}
 		inputs := map[string]*attr{}

@@ -43,6 +43,8 @@ type module struct {
 	resources map[string]*resourceBlock // "type.name"
 	data      map[string]*resourceBlock // "type.name"
 	order     []string                  // resource keys in file order (deterministic output)
+	// region is the default (unaliased) aws provider's region argument.
+	region hcl.Expression
 }
 
 type variable struct {
@@ -192,6 +194,15 @@ func buildModule(dir string, files []parsed) (*module, hcl.Diagnostics) {
 					mc.forEach = a.Expr
 				}
 				m.calls[mc.name] = mc
+			case "provider":
+				if b.Labels[0] == "aws" {
+					attrs, _ := b.Body.JustAttributes()
+					if _, aliased := attrs["alias"]; !aliased {
+						if a, ok := attrs["region"]; ok {
+							m.region = a.Expr
+						}
+					}
+				}
 			case "resource", "data":
 				rb := &resourceBlock{typ: b.Labels[0], name: b.Labels[1], body: b.Body, decl: blockRange(b)}
 				rb.count, rb.forEach = metaArgs(b.Body)

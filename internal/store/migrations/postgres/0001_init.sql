@@ -21,7 +21,7 @@ CREATE TABLE scans (
 CREATE INDEX scans_target ON scans (target, seq);
 
 CREATE TABLE findings (
-	scan_seq      BIGINT NOT NULL REFERENCES scans (seq) ON DELETE CASCADE,
+	scan_seq      BIGINT NOT NULL, -- scans.seq (no foreign key: it would cost a lookup per finding)
 	fingerprint   TEXT NOT NULL,
 	check_id      TEXT NOT NULL,
 	severity      BIGINT NOT NULL, -- 0 info .. 4 critical

@@ -21,7 +21,7 @@ CREATE TABLE scans (
 CREATE INDEX scans_target ON scans (target, seq);
 
 CREATE TABLE findings (
-	scan_seq      INTEGER NOT NULL REFERENCES scans (seq) ON DELETE CASCADE,
+	scan_seq      INTEGER NOT NULL, -- scans.seq (no foreign key: it would cost a lookup per finding)
 	fingerprint   TEXT NOT NULL,
 	check_id      TEXT NOT NULL,
 	severity      INTEGER NOT NULL, -- 0 info .. 4 critical

@@ -24,3 +24,17 @@ resource "aws_ebs_volume" "data" {
   size              = 20
   encrypted         = var.encrypt_volumes
 }
+
+variable "region" {
+  type    = string
+  default = "eu-west-1"
+}
+
+provider "aws" {
+  region = var.region
+}
+
+provider "aws" {
+  alias  = "us"
+  region = "us-east-1"
+}

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/cloudward/cloudward/internal/demo"
+)
+
+// The demo account: alice.martin is an admin through group Admins;
+// partner-analytics-readonly holds AmazonS3ReadOnlyAccess; acme-corp-website
+// has a public-read bucket policy.
+const demoAcct = "123456789012"
+
+func TestIAMCanTable(t *testing.T) {
+	r := run(t, runOpts{demoFS: demo.FS()}, "iam", "can", "user/alice.martin", "iam:CreateUser", "*", "--demo")
+	if r.code != ExitOK || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	for _, want := range []string{"Allow: arn:aws:iam::" + demoAcct + ":user/alice.martin may call iam:CreateUser on *? yes",
+		"arn:aws:iam::aws:policy/AdministratorAccess (via group Admins) Statement[0] Allow"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// A denied question is still an answer: exit 0, decision in the output.
+	r = run(t, runOpts{demoFS: demo.FS()}, "iam", "can", "arn:aws:iam::"+demoAcct+":user/bob.nguyen", "iam:CreateUser", "*", "--demo")
+	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "ExplicitDeny: ") ||
+		!strings.Contains(r.stdout, "inline group/Developers/deny-iam-changes (via group Developers) Statement[0] (Sid \"NoIdentityChanges\") Deny") {
+		t.Errorf("exit %d, output %q", r.code, r.stdout)
+	}
+}
+
+func TestIAMCanJSON(t *testing.T) {
+	r := run(t, runOpts{demoFS: demo.FS()}, "iam", "can", "role/partner-analytics-readonly", "s3:PutObject",
+		"arn:aws:s3:::acme-corp-data-lake/shared/x.csv", "--demo", "--format", "json")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var got iamAnswerJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if got.Decision != "ImplicitDeny" || got.Principal != "arn:aws:iam::"+demoAcct+":role/partner-analytics-readonly" || !got.ResourcePolicyKnown {
+		t.Errorf("%+v", got)
+	}
+	r = run(t, runOpts{demoFS: demo.FS()}, "iam", "can", "role/partner-analytics-readonly", "s3:GetObject",
+		"arn:aws:s3:::acme-corp-data-lake/shared/x.csv", "--demo", "--format", "json")
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Decision != "Allow" || len(got.Reasons) == 0 {
+		t.Errorf("%v %+v", err, got)
+	}
+}
+
+func TestIAMWhoCan(t *testing.T) {
+	r := run(t, runOpts{demoFS: demo.FS()}, "iam", "who-can", "iam:PutRolePolicy", "arn:aws:iam::"+demoAcct+":role/web-ec2-role", "--demo", "--format", "json")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var out struct {
+		Principals []iamAnswerJSON `json:"principals"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range out.Principals {
+		names = append(names, p.Principal)
+	}
+	// The two administrators of the demo, nobody else.
+	want := "arn:aws:iam::" + demoAcct + ":user/alice.martin,arn:aws:iam::" + demoAcct + ":user/ci/ci-legacy"
+	if strings.Join(names, ",") != want {
+		t.Errorf("who-can: %v, want %s", names, want)
+	}
+	r = run(t, runOpts{demoFS: demo.FS()}, "iam", "who-can", "s3:GetObject", "arn:aws:s3:::acme-corp-website/index.html", "--demo")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "13 of 13 principals can call s3:GetObject") || !strings.Contains(r.stdout, "PublicReadGetObject") {
+		t.Errorf("exit %d:\n%s", r.code, r.stdout)
+	}
+}
+
+func TestIAMCanUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no source", []string{"iam", "can", "user/a", "s3:GetObject", "*"}, "live account is not supported yet"},
+		{"both sources", []string{"iam", "who-can", "s3:GetObject", "*", "--demo", "--snapshot", "x"}, "not both"},
+		{"unknown principal", []string{"iam", "can", "user/nobody", "s3:GetObject", "*", "--demo"}, `principal "user/nobody" is not a user or role`},
+		{"bad action", []string{"iam", "can", "user/alice.martin", "GetObject", "*", "--demo"}, "want SERVICE:Action"},
+		{"bad format", []string{"iam", "can", "user/alice.martin", "s3:GetObject", "*", "--demo", "--format", "csv"}, "want table or json"},
+		{"bad context", []string{"iam", "can", "user/alice.martin", "s3:GetObject", "*", "--demo", "--context", "novalue"}, "want KEY=VALUE"},
+		{"missing snapshot", []string{"iam", "can", "user/a", "s3:GetObject", "*", "--snapshot", "testdata/does-not-exist"}, "does-not-exist"},
+		{"wrong arg count", []string{"iam", "can", "user/a", "s3:GetObject", "--demo"}, "accepts 3 arg"},
+	}
+	for _, tt := range tests {
+		r := run(t, runOpts{demoFS: demo.FS()}, tt.args...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q, want 2 and %q", tt.name, r.code, r.stderr, tt.want)
+		}
+	}
+}
+
+func TestIAMCanContext(t *testing.T) {
+	// The data-lake bucket denies requests without TLS: --context supplies
+	// the key the question depends on.
+	r := run(t, runOpts{demoFS: demo.FS()}, "iam", "can", "user/alice.martin", "s3:GetObject", "arn:aws:s3:::acme-corp-data-lake/x", "--demo",
+		"--context", "aws:SecureTransport=false")
+	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "ExplicitDeny: ") || !strings.Contains(r.stdout, "DenyInsecureTransport") {
+		t.Errorf("exit %d:\n%s", r.code, r.stdout)
+	}
+}
