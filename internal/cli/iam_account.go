@@ -19,6 +19,7 @@ type iamAccountFlags struct {
 	demo     bool
 	format   string
 	context  []string
+	live     liveFlags
 }
 
 func (f *iamAccountFlags) register(cmd *cobra.Command) {
@@ -26,10 +27,11 @@ func (f *iamAccountFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.demo, "demo", false, "answer from the embedded demo account")
 	cmd.Flags().StringVar(&f.format, "format", "table", "output format: table or json")
 	cmd.Flags().StringArrayVar(&f.context, "context", nil, "condition key of the request, `KEY=VALUE` (repeatable), e.g. aws:MultiFactorAuthPresent=true")
+	f.live.register(cmd) // without --snapshot/--demo: collect the account live (read-only)
 }
 
 // load validates the flags and builds the account analysis.
-func (f *iamAccountFlags) load(env *Env, cmdName string) (*iam.Account, map[string]string, error) {
+func (f *iamAccountFlags) load(cmd *cobra.Command, env *Env, cmdName string) (*iam.Account, map[string]string, error) {
 	if f.format != "table" && f.format != "json" {
 		return nil, nil, usageErr("%s: --format %q: want table or json", cmdName, f.format)
 	}
@@ -43,20 +45,37 @@ func (f *iamAccountFlags) load(env *Env, cmdName string) (*iam.Account, map[stri
 	}
 	var res *snapshot.Result
 	var err error
+	snap := cmd.Flags().Changed("snapshot")
 	switch {
-	case f.demo && f.snapshot != "":
+	case f.demo && snap:
 		return nil, nil, usageErr("%s: give --snapshot or --demo, not both", cmdName)
+	case snap && f.snapshot == "":
+		return nil, nil, usageErr("%s: --snapshot: empty directory name", cmdName)
+	case f.demo || snap:
+		if err := f.live.notWithSnapshot(cmd); err != nil {
+			return nil, nil, err
+		}
+	}
+	switch {
 	case f.demo:
 		fsys := env.DemoFS()
 		if fsys == nil {
 			return nil, nil, inputErr(fmt.Errorf("%s: demo snapshot not available in this build", cmdName))
 		}
 		res, err = snapshot.LoadFS(fsys)
-	case f.snapshot != "":
+	case snap:
 		res, err = snapshot.Load(f.snapshot)
 	default:
-		return nil, nil, usageErr("%s: --snapshot DIR (or --demo) is required; answering from a live account is not supported yet "+
-			"(collect a snapshot with `cloudward collect` or the AWS CLI first)", cmdName)
+		// Live: collect the account into memory (read-only API calls), then
+		// the same import as a snapshot directory.
+		load, lerr := liveLoader(env, &f.live)
+		if lerr != nil {
+			return nil, nil, lerr
+		}
+		res, err = load()
+		if err != nil {
+			return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("%s: live collection: %w", cmdName, err)}
+		}
 	}
 	if err != nil {
 		return nil, nil, inputErr(fmt.Errorf("%s: %w", cmdName, err))
@@ -67,16 +86,18 @@ func (f *iamAccountFlags) load(env *Env, cmdName string) (*iam.Account, map[stri
 func newIAMCanCommand(env *Env) *cobra.Command {
 	var flags iamAccountFlags
 	cmd := &cobra.Command{
-		Use:   "can PRINCIPAL ACTION RESOURCE --snapshot DIR",
+		Use:   "can PRINCIPAL ACTION RESOURCE [--snapshot DIR | --demo]",
 		Short: "Decide whether a user or role of an account may call an action on a resource, and why",
 		Long: "PRINCIPAL is a user or role ARN, user/NAME or role/NAME; ACTION is service:Action; RESOURCE is an ARN\n" +
 			"or * for actions without a resource. The answer uses the principal's inline, managed and group\n" +
 			"policies, its permissions boundary and the resource's policy (S3 bucket policy, role trust policy).\n" +
+			"Without --snapshot or --demo the account is collected live first (read-only; the flags of\n" +
+			"`cloudward scan aws`: --profile, --role-arn, --regions, ...).\n" +
 			"Exit code 0 whenever the question was answered, whatever the decision (read it from the output);\n" +
 			"2 for usage errors, an unknown principal or an unreadable snapshot.",
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, ctx, err := flags.load(env, "iam can")
+			a, ctx, err := flags.load(cmd, env, "iam can")
 			if err != nil {
 				return err
 			}
@@ -101,13 +122,13 @@ func newIAMCanCommand(env *Env) *cobra.Command {
 func newIAMWhoCanCommand(env *Env) *cobra.Command {
 	var flags iamAccountFlags
 	cmd := &cobra.Command{
-		Use:   "who-can ACTION RESOURCE --snapshot DIR",
+		Use:   "who-can ACTION RESOURCE [--snapshot DIR | --demo]",
 		Short: "List every user and role of an account that may call an action on a resource",
 		Long: "Asks the `iam can` question for every user and role of the account and lists those allowed, with\n" +
 			"the statements that allow. Exit code 0 whenever the question was answered (also when nobody can).",
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, ctx, err := flags.load(env, "iam who-can")
+			a, ctx, err := flags.load(cmd, env, "iam who-can")
 			if err != nil {
 				return err
 			}

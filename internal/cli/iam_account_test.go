@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cloudward/cloudward/internal/demo"
+	"github.com/cloudward/cloudward/internal/fakeaws"
 )
 
 // The demo account: alice.martin is an admin through group Admins;
@@ -84,7 +85,9 @@ func TestIAMCanUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no source", []string{"iam", "can", "user/a", "s3:GetObject", "*"}, "live account is not supported yet"},
+		{"live flag with a snapshot", []string{"iam", "can", "user/a", "s3:GetObject", "*", "--demo", "--regions", "us-east-1"}, "--regions is for live scans"},
+		{"empty snapshot name", []string{"iam", "who-can", "s3:GetObject", "*", "--snapshot", ""}, "empty directory name"},
+		{"bad live flag", []string{"iam", "who-can", "s3:GetObject", "*", "--parallel", "0"}, "--parallel: must be at least 1"},
 		{"both sources", []string{"iam", "who-can", "s3:GetObject", "*", "--demo", "--snapshot", "x"}, "not both"},
 		{"unknown principal", []string{"iam", "can", "user/nobody", "s3:GetObject", "*", "--demo"}, `principal "user/nobody" is not a user or role`},
 		{"bad action", []string{"iam", "can", "user/alice.martin", "GetObject", "*", "--demo"}, "want SERVICE:Action"},
@@ -108,5 +111,29 @@ func TestIAMCanContext(t *testing.T) {
 		"--context", "aws:SecureTransport=false")
 	if r.code != ExitOK || !strings.HasPrefix(r.stdout, "ExplicitDeny: ") || !strings.Contains(r.stdout, "DenyInsecureTransport") {
 		t.Errorf("exit %d:\n%s", r.code, r.stdout)
+	}
+}
+
+// TestIAMCanLive answers from a live account: the fake AWS endpoint serves
+// the importer's example account (alice is in group Admins).
+func TestIAMCanLive(t *testing.T) {
+	srv := liveEnv(t, fakeaws.Scenario{})
+	r := run(t, runOpts{}, "iam", "can", "user/alice", "iam:CreateUser", "*", "--endpoint-url", srv.URL, "--quiet", "--format", "json")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var got iamAnswerJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if got.Principal != "arn:aws:iam::111122223333:user/alice" || got.Decision != "Allow" {
+		t.Errorf("%+v", got)
+	}
+	if strings.Contains(r.stdout+r.stderr, "SecretDoNotLeak") {
+		t.Error("credentials printed")
+	}
+	r = run(t, runOpts{}, "iam", "who-can", "iam:CreateUser", "*", "--endpoint-url", srv.URL, "--quiet")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "arn:aws:iam::111122223333:user/alice") {
+		t.Errorf("who-can live: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }

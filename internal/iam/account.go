@@ -76,6 +76,17 @@ func NewAccount(inv *awsmodel.Inventory) *Account {
 	for _, b := range inv.Buckets {
 		a.buckets[b.Name] = b
 	}
+	// Without the authorization details (users then come from the
+	// credential report alone) nobody's policies are known.
+	if c, ok := inv.CoverageOf("iam", "get-account-authorization-details"); ok && c.Status != awsmodel.CoverageRead {
+		why := "iam get-account-authorization-details " + string(c.Status)
+		if c.Detail != "" {
+			why += ": " + c.Detail
+		}
+		for _, p := range a.Principals {
+			p.Incomplete = append([]string{why}, p.Incomplete...)
+		}
+	}
 	return a
 }
 
@@ -522,8 +533,12 @@ func sameCtx(a, b map[string]string) bool {
 	return true
 }
 
-// WhoCan lists the account's principals allowed to call action on
-// resource, sorted by label.
+// WhoCan lists the principals allowed to call action on resource: the
+// account's users and roles, then the outsiders the resource's policy names
+// (other accounts and their users and roles, services, identity providers,
+// and for "*" anonymous users and an arbitrary other account), each sorted
+// by label. Outsiders of type "external" are assumed to hold any identity
+// permission: their own account controls it.
 func (a *Account) WhoCan(action, resource string, ctx map[string]string) ([]Answer, error) {
 	k := a.NewAsker()
 	var out []Answer
@@ -537,5 +552,88 @@ func (a *Account) WhoCan(action, resource string, ctx map[string]string) ([]Answ
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Principal.Label() < out[j].Principal.Label() })
-	return out, nil
+	rp, _, err := a.ResourcePolicy(action, resource)
+	if err != nil || rp == nil {
+		return out, err
+	}
+	var ext []Answer
+	for _, p := range a.outsiders(rp) {
+		ans, err := k.CanAs(p, p.Caller, action, resource, ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ans.Result.Decision == Allow {
+			ext = append(ext, ans)
+		}
+	}
+	sort.Slice(ext, func(i, j int) bool { return ext[i].Principal.ARN < ext[j].Principal.ARN })
+	return append(out, ext...), nil
+}
+
+// outsiders are the callers outside the account that a resource policy
+// names.
+func (a *Account) outsiders(rp *Policy) []*Principal {
+	seen := map[string]bool{}
+	var out []*Principal
+	add := func(c Caller, identity bool) {
+		if seen[c.ARN] {
+			return
+		}
+		seen[c.ARN] = true
+		p := &Principal{ARN: c.ARN, Type: "external", Name: c.ARN, Caller: c}
+		if identity {
+			p.Input.Identity = []*Policy{allowAllPolicy}
+		}
+		out = append(out, p)
+	}
+	other := "999999999999"
+	if a.ID == other {
+		other = "888888888888"
+	}
+	for i := range rp.statements {
+		s := &rp.statements[i]
+		if !s.allow || s.principal == nil {
+			continue
+		}
+		ps := s.principal
+		if ps.all || s.notPrinc {
+			add(AnonymousCaller(), false)
+			if c, err := ParseCaller("arn:" + a.Partition + ":iam::" + other + ":root"); err == nil {
+				c.ARN = "any other account (" + c.ARN + ")"
+				add(c, true)
+			}
+			continue
+		}
+		for acct := range ps.accounts {
+			if acct != a.ID {
+				if c, err := ParseCaller("arn:" + a.Partition + ":iam::" + acct + ":root"); err == nil {
+					add(c, true)
+				}
+			}
+		}
+		for arn := range ps.arns {
+			c, err := ParseCaller(arn)
+			if err != nil || c.Account == a.ID {
+				continue
+			}
+			if c.Type == PrincipalRole {
+				// A role calls through a session.
+				if sc, err := ParseCaller("arn:" + c.Partition + ":sts::" + c.Account + ":assumed-role/" + c.Name + "/session"); err == nil {
+					sc.ARN = arn
+					add(sc, true)
+				}
+				continue
+			}
+			add(c, true)
+		}
+		for svc := range ps.services {
+			add(Caller{ARN: svc, Type: PrincipalService, Name: svc}, false)
+		}
+		for fed := range ps.federated {
+			if c, err := ParseCaller(fed); err == nil && c.Type == PrincipalWebIdentity {
+				add(c, false)
+			}
+		}
+	}
+	return out
 }

@@ -356,3 +356,36 @@ func TestIsAdmin(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAccountAnalysis feeds arbitrary policy documents to the account
+// analysis as an identity policy, a trust policy and a bucket policy: it
+// must never panic, whatever compiles or not.
+func FuzzAccountAnalysis(f *testing.F) {
+	f.Add(adminDoc, trustAWS("arn:aws:iam::"+acct+":root"))
+	f.Add(allow(`["iam:PassRole","ec2:RunInstances"]`, `"*"`), trustService("ec2.amazonaws.com"))
+	f.Add(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}]}`,
+		`{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"AROAXXXXXXXXXXXXXXXXX"},"Action":"sts:*"}]}`)
+	f.Fuzz(func(t *testing.T, identity, resource string) {
+		src := model.Source{File: "fuzz.json"}
+		id, err1 := awsmodel.ParsePolicy([]byte(identity), src)
+		rp, err2 := awsmodel.ParsePolicy([]byte(resource), src)
+		if err1 != nil || err2 != nil {
+			return
+		}
+		ta := newTestAccount()
+		arn := "arn:aws:iam::" + acct + ":policy/fuzz"
+		ta.inv.Policies = append(ta.inv.Policies, &awsmodel.ManagedPolicy{Identity: awsmodel.Identity{ARN: arn, Name: "fuzz"},
+			Versions: []awsmodel.PolicyVersion{{VersionID: "v1", IsDefault: true, Document: model.Known(id, src)}, {VersionID: "v2", Document: model.Known(id, src)}}})
+		ta.group("g", arn)
+		ta.user("u", []string{"g"}, arn)
+		ta.inv.Roles = append(ta.inv.Roles, &awsmodel.Role{Identity: awsmodel.Identity{ARN: "arn:aws:iam::" + acct + ":role/r", Name: "r"},
+			TrustPolicy: model.Known(rp, src), AttachedPolicies: []awsmodel.AttachedPolicy{{ARN: arn}}})
+		ta.inv.Buckets = append(ta.inv.Buckets, &awsmodel.Bucket{Identity: awsmodel.Identity{ARN: "arn:aws:s3:::b", Name: "b"}, Policy: model.Known(rp, src)})
+		a := ta.account()
+		a.Escalations()
+		// A bucket policy that does not compile is an error naming it.
+		if _, err := a.WhoCan("s3:GetObject", "arn:aws:s3:::b/k", nil); err != nil && !strings.Contains(err.Error(), "bucket policy of b") {
+			t.Fatal(err)
+		}
+	})
+}

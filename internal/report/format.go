@@ -26,5 +26,5 @@ func Write(w io.Writer, format string, r *Report, opts TableOptions) error {
 	case "github":
 		return WriteGitHub(w, r)
 	}
-	return fmt.Errorf("unknown report format %q (want table, json, csv or html)", format)
+	return fmt.Errorf("unknown report format %q (want table, json, csv, html, sarif, junit or github)", format)
 }

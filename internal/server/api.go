@@ -291,7 +291,7 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request, st store.St
 	}
 	limit := q.Limit
 	q.Limit++ // one more, to know whether another page follows
-	fs, err := st.Findings(r.Context(), q)
+	fs, err := findingsPage(r.Context(), st, q)
 	if err != nil {
 		s.storeError(w, err)
 		return
@@ -314,6 +314,43 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request, st store.St
 		out.NextOffset = &n
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// findingsPage is st.Findings, one severity at a time when several are
+// asked for: the order is by severity first, so the page is the
+// concatenation of the per-severity pages. A single severity walks the
+// store's index in order; several in one IN list made the database sort
+// every matching row (0.7 s for critical,high with 1,000,000 findings).
+func findingsPage(ctx context.Context, st store.Store, q store.FindingQuery) ([]store.TrackedFinding, error) {
+	sevs := slices.Clone(q.Severities)
+	slices.Sort(sevs)
+	sevs = slices.Compact(sevs)
+	if len(sevs) < 2 || q.Limit <= 0 {
+		return st.Findings(ctx, q)
+	}
+	slices.Reverse(sevs) // the highest first, like the store's order
+	skip, need := q.Offset, q.Limit
+	var out []store.TrackedFinding
+	for _, sev := range sevs {
+		sub := q
+		sub.Severities, sub.Offset, sub.Limit = []int{sev}, 0, skip+need
+		fs, err := st.Findings(ctx, sub)
+		if err != nil {
+			return nil, err
+		}
+		if len(fs) <= skip {
+			skip -= len(fs)
+			continue
+		}
+		fs = fs[skip:]
+		skip = 0
+		fs = fs[:min(len(fs), need)]
+		out = append(out, fs...)
+		if need -= len(fs); need == 0 {
+			break
+		}
+	}
+	return out, nil
 }
 
 // TargetScore is the latest score of a target.

@@ -286,7 +286,7 @@ func storeDemo(t *testing.T, s *Server, n int) []*scanrun.Stored {
 	return out
 }
 
-type findingsPage struct {
+type findingsPageJSON struct {
 	Findings   []Finding `json:"findings"`
 	Limit      int       `json:"limit"`
 	Offset     int       `json:"offset"`
@@ -300,7 +300,7 @@ func TestFindingsAPIFiltersAndPaging(t *testing.T) {
 
 	// Resolved: the critical findings that passed in the second scan.
 	code, body := get(t, h, "/api/v1/findings?state=resolved", "")
-	p := decode[findingsPage](t, body)
+	p := decode[findingsPageJSON](t, body)
 	if code != 200 || len(p.Findings) != len(stored[1].Diff.Resolved) || len(p.Findings) == 0 {
 		t.Fatalf("resolved: %d, %d findings, want %d: %s", code, len(p.Findings), len(stored[1].Diff.Resolved), body)
 	}
@@ -312,7 +312,7 @@ func TestFindingsAPIFiltersAndPaging(t *testing.T) {
 
 	// Severity, state, account and region together.
 	_, body = get(t, h, "/api/v1/findings?severity=high,medium&state=open&account=123456789012&region=us-east-1&limit=1000", "")
-	p = decode[findingsPage](t, body)
+	p = decode[findingsPageJSON](t, body)
 	if len(p.Findings) == 0 || p.NextOffset != nil {
 		t.Fatalf("filtered: %s", body)
 	}
@@ -328,7 +328,7 @@ func TestFindingsAPIFiltersAndPaging(t *testing.T) {
 	next := 0
 	for pages := 0; ; pages++ {
 		_, body = get(t, h, fmt.Sprintf("/api/v1/findings?severity=high,medium&state=open&account=123456789012&region=us-east-1&limit=5&offset=%d", next), "")
-		p = decode[findingsPage](t, body)
+		p = decode[findingsPageJSON](t, body)
 		for _, f := range p.Findings {
 			if seen[f.Fingerprint] {
 				t.Fatalf("page at %d repeats %s", next, f.Fingerprint)
@@ -350,7 +350,7 @@ func TestFindingsAPIFiltersAndPaging(t *testing.T) {
 	// One scan's findings, by ID prefix; check filter.
 	first := stored[0].Scan
 	_, body = get(t, h, "/api/v1/findings?scan="+first.ID+"&check=aws-iam-root-access-keys&status=FAIL", "")
-	p = decode[findingsPage](t, body)
+	p = decode[findingsPageJSON](t, body)
 	if len(p.Findings) != 1 || p.Findings[0].ScanID != first.ID || p.Findings[0].CheckID != "aws-iam-root-access-keys" {
 		t.Errorf("scan+check filter: %s", body)
 	}
@@ -592,5 +592,41 @@ func TestShutdownAbandonsScanInFlight(t *testing.T) {
 	time.Sleep(3100*time.Millisecond - 200*time.Millisecond)
 	if scans := storedScans(t, cfg); len(scans) != 0 {
 		t.Errorf("abandoned scan stored: %+v", scans)
+	}
+}
+
+// The per-severity pages of findingsPage equal the store's own pages.
+func TestFindingsPageBySeverityMatchesStore(t *testing.T) {
+	s := newServer(t, testConfig(t))
+	storeDemo(t, s, 2)
+	ctx := context.Background()
+	for _, base := range []store.FindingQuery{
+		{Severities: []int{4, 3, 1}},
+		{Severities: []int{2, 3, 3}, States: []string{store.StateOpen}},
+		{Severities: []int{0, 1, 2, 3, 4}, Accounts: []string{"123456789012"}},
+	} {
+		all, err := s.store().Findings(ctx, base)
+		if err != nil || len(all) < 20 {
+			t.Fatalf("%+v: %d findings, %v", base, len(all), err)
+		}
+		for _, lim := range []int{1, 7, 50} {
+			for off := 0; off <= len(all)+1; off += 3 {
+				q := base
+				q.Limit, q.Offset = lim, off
+				got, err := findingsPage(ctx, s.store(), q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := all[min(off, len(all)):min(off+lim, len(all))]
+				if len(got) != len(want) {
+					t.Fatalf("%+v: %d findings, want %d", q, len(got), len(want))
+				}
+				for i := range got {
+					if got[i].Fingerprint != want[i].Fingerprint || got[i].Target != want[i].Target {
+						t.Fatalf("%+v: finding %d is %s, want %s", q, i, got[i].Fingerprint, want[i].Fingerprint)
+					}
+				}
+			}
+		}
 	}
 }

@@ -249,3 +249,15 @@ func TestPrivilegeEscalationCheck(t *testing.T) {
 		roleARN("lambda-admin"): {check.NotApplicable, ""},
 	})
 }
+
+// Users known only from the credential report: their policies were not
+// collected, so neither check may PASS them.
+func TestEngineChecksWithoutAuthorizationDetails(t *testing.T) {
+	inv := engInv()
+	engUser(inv, "carol", nil)
+	inv.Coverage = []awsm.Coverage{{Region: "global", Service: "iam", Operation: "get-account-authorization-details",
+		Status: awsm.CoverageError, Detail: "AccessDenied"}}
+	for _, c := range []*check.Check{iamPrincipalEffectiveAdmin, iamPrivilegeEscalation} {
+		engRun(t, c, inv, map[string]engWant{userARN("carol"): {check.Unknown, "get-account-authorization-details error: AccessDenied"}})
+	}
+}
