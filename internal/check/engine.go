@@ -21,6 +21,7 @@ type Input struct {
 // account, with the place its results go in the output.
 type chunk struct {
 	check      *Check
+	eval       func(env *Env, i int) (*model.Ref, Result) // the check bound to env's inventory
 	env        *Env
 	acct       int // index of env's inventory in the input
 	start, end int
@@ -43,13 +44,13 @@ func Run(ctx context.Context, in Input, checks []*Check) ([]Finding, error) {
 		}
 		env := &Env{AWS: inv, Now: inv.CollectedAt}
 		for _, c := range checks {
-			if c.count == nil || (c.DeployedOnly && inv.IaC) {
+			if !c.applies(inv) {
 				continue
 			}
-			n := c.count(inv)
-			for s := 0; s < n; s += chunkSize {
-				e := min(s+chunkSize, n)
-				chunks = append(chunks, chunk{check: c, env: env, acct: a, start: s, end: e, out: total})
+			b := c.bind(inv)
+			for s := 0; s < b.n; s += chunkSize {
+				e := min(s+chunkSize, b.n)
+				chunks = append(chunks, chunk{check: c, eval: b.evalAt, env: env, acct: a, start: s, end: e, out: total})
 				total += e - s
 			}
 		}
@@ -138,7 +139,7 @@ func evalFrom(ch chunk, out []Finding, r int) (next int) {
 	for ; r < ch.end; r++ {
 		f := &out[r-ch.start]
 		f.Check = c
-		f.Resource, f.Result = c.evalAt(ch.env, r)
+		f.Resource, f.Result = ch.eval(ch.env, r)
 	}
 	return r
 }
@@ -166,8 +167,8 @@ func Evaluations(in Input, checks []*Check) int {
 	n := 0
 	for _, inv := range in.AWS {
 		for _, c := range checks {
-			if c.count != nil && !(c.DeployedOnly && inv.IaC) {
-				n += c.count(inv)
+			if c.applies(inv) {
+				n += c.bind(inv).n
 			}
 		}
 	}

@@ -21,7 +21,15 @@ type Env struct {
 // Check is a check's metadata plus its evaluation over one kind of resource.
 type Check struct {
 	Meta
-	count  func(inv *aws.Inventory) int
+	// bind picks the check's resources out of one inventory, once per
+	// scan: listers may filter or build a slice, and must not run once per
+	// resource.
+	bind func(inv *aws.Inventory) bound
+}
+
+// bound is a check bound to one inventory's resources.
+type bound struct {
+	n      int
 	evalAt func(env *Env, i int) (*model.Ref, Result)
 }
 
@@ -30,13 +38,20 @@ type Check struct {
 func AWS[R model.Resource](meta Meta, list func(*aws.Inventory) []R, eval func(*Env, R) Result) *Check {
 	meta.Provider = "aws"
 	return &Check{
-		Meta:  meta,
-		count: func(inv *aws.Inventory) int { return len(list(inv)) },
-		evalAt: func(env *Env, i int) (*model.Ref, Result) {
-			r := list(env.AWS)[i]
-			return r.Ref(), eval(env, r)
+		Meta: meta,
+		bind: func(inv *aws.Inventory) bound {
+			rs := list(inv)
+			return bound{n: len(rs), evalAt: func(env *Env, i int) (*model.Ref, Result) {
+				r := rs[i]
+				return r.Ref(), eval(env, r)
+			}}
 		},
 	}
+}
+
+// applies reports whether the check runs on inv at all.
+func (c *Check) applies(inv *aws.Inventory) bool {
+	return c.bind != nil && !(c.DeployedOnly && inv.IaC)
 }
 
 // Evaluate runs the check on every resource of inv, in order. Tests use it to
@@ -47,8 +62,12 @@ func (c *Check) Evaluate(inv *aws.Inventory) []Finding {
 	}
 	env := &Env{AWS: inv, Now: inv.CollectedAt}
 	var out []Finding
-	for i, n := 0, c.count(inv); i < n; i++ {
-		ref, res := c.evalAt(env, i)
+	if !c.applies(inv) {
+		return nil
+	}
+	b := c.bind(inv)
+	for i := 0; i < b.n; i++ {
+		ref, res := b.evalAt(env, i)
 		if res.Status != NotApplicable {
 			out = append(out, Finding{Check: c, Resource: ref, Result: res})
 		}

@@ -162,7 +162,14 @@ func newIAMWhoCanCommand(env *Env) *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(env.Stdout, "%d of %d principals can call %s on %s\n", len(answers), len(a.Principals), args[0], args[1])
+			inside := 0
+			for i := range answers {
+				if answers[i].Principal.Type != "external" {
+					inside++
+				}
+			}
+			_, err = fmt.Fprintf(env.Stdout, "%d of %d principals of account %s, and %d outside it, can call %s on %s\n",
+				inside, len(a.Principals), a.ID, len(answers)-inside, args[0], args[1])
 			return err
 		},
 	}
@@ -182,6 +189,7 @@ type iamReasonJSON struct {
 
 type iamAnswerJSON struct {
 	Principal           string          `json:"principal"`
+	External            bool            `json:"external,omitempty"`
 	Action              string          `json:"action"`
 	Resource            string          `json:"resource"`
 	Decision            iam.Decision    `json:"decision"`
@@ -191,7 +199,7 @@ type iamAnswerJSON struct {
 }
 
 func answerJSON(ans *iam.Answer) iamAnswerJSON {
-	out := iamAnswerJSON{Principal: ans.Principal.ARN, Action: ans.Action, Resource: ans.Resource,
+	out := iamAnswerJSON{Principal: ans.Principal.ARN, External: ans.Principal.Type == "external", Action: ans.Action, Resource: ans.Resource,
 		Decision: ans.Result.Decision, Reasons: []iamReasonJSON{}, ResourcePolicyKnown: ans.ResourcePolicyKnown,
 		Incomplete: ans.Principal.Incomplete}
 	for _, r := range ans.Result.Reasons {

@@ -74,7 +74,8 @@ func TestIAMWhoCan(t *testing.T) {
 		t.Errorf("who-can: %v, want %s", names, want)
 	}
 	r = run(t, runOpts{demoFS: demo.FS()}, "iam", "who-can", "s3:GetObject", "arn:aws:s3:::acme-corp-website/index.html", "--demo")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "13 of 13 principals can call s3:GetObject") || !strings.Contains(r.stdout, "PublicReadGetObject") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "13 of 13 principals of account 123456789012, and 2 outside it, can call s3:GetObject") ||
+		!strings.Contains(r.stdout, "anonymous (unsigned requests)") || !strings.Contains(r.stdout, "PublicReadGetObject") {
 		t.Errorf("exit %d:\n%s", r.code, r.stdout)
 	}
 }
@@ -135,5 +136,19 @@ func TestIAMCanLive(t *testing.T) {
 	r = run(t, runOpts{}, "iam", "who-can", "iam:CreateUser", "*", "--endpoint-url", srv.URL, "--quiet")
 	if r.code != ExitOK || !strings.Contains(r.stdout, "arn:aws:iam::111122223333:user/alice") {
 		t.Errorf("who-can live: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// who-can names the partner account a trust policy admits, as an outsider.
+func TestIAMWhoCanOutsiders(t *testing.T) {
+	r := run(t, runOpts{demoFS: demo.FS()}, "iam", "who-can", "sts:AssumeRole", "arn:aws:iam::"+demoAcct+":role/partner-analytics-readonly", "--demo", "--format", "json")
+	var out struct {
+		Principals []iamAnswerJSON `json:"principals"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != ExitOK {
+		t.Fatalf("exit %d: %v\n%s", r.code, err, r.stdout)
+	}
+	if len(out.Principals) != 1 || out.Principals[0].Principal != "arn:aws:iam::210987654321:root" || !out.Principals[0].External {
+		t.Errorf("%+v", out.Principals)
 	}
 }

@@ -575,12 +575,15 @@ func (a *Account) WhoCan(action, resource string, ctx map[string]string) ([]Answ
 func (a *Account) outsiders(rp *Policy) []*Principal {
 	seen := map[string]bool{}
 	var out []*Principal
-	add := func(c Caller, identity bool) {
-		if seen[c.ARN] {
+	add := func(c Caller, identity bool, label string) {
+		if label == "" {
+			label = c.ARN
+		}
+		if seen[label] {
 			return
 		}
-		seen[c.ARN] = true
-		p := &Principal{ARN: c.ARN, Type: "external", Name: c.ARN, Caller: c}
+		seen[label] = true
+		p := &Principal{ARN: label, Type: "external", Name: label, Caller: c}
 		if identity {
 			p.Input.Identity = []*Policy{allowAllPolicy}
 		}
@@ -597,17 +600,16 @@ func (a *Account) outsiders(rp *Policy) []*Principal {
 		}
 		ps := s.principal
 		if ps.all || s.notPrinc {
-			add(AnonymousCaller(), false)
+			add(AnonymousCaller(), false, "anonymous (unsigned requests)")
 			if c, err := ParseCaller("arn:" + a.Partition + ":iam::" + other + ":root"); err == nil {
-				c.ARN = "any other account (" + c.ARN + ")"
-				add(c, true)
+				add(c, true, "any other AWS account (probed as "+c.ARN+")")
 			}
 			continue
 		}
 		for acct := range ps.accounts {
 			if acct != a.ID {
 				if c, err := ParseCaller("arn:" + a.Partition + ":iam::" + acct + ":root"); err == nil {
-					add(c, true)
+					add(c, true, "")
 				}
 			}
 		}
@@ -619,19 +621,18 @@ func (a *Account) outsiders(rp *Policy) []*Principal {
 			if c.Type == PrincipalRole {
 				// A role calls through a session.
 				if sc, err := ParseCaller("arn:" + c.Partition + ":sts::" + c.Account + ":assumed-role/" + c.Name + "/session"); err == nil {
-					sc.ARN = arn
-					add(sc, true)
+					add(sc, true, arn)
 				}
 				continue
 			}
-			add(c, true)
+			add(c, true, "")
 		}
 		for svc := range ps.services {
-			add(Caller{ARN: svc, Type: PrincipalService, Name: svc}, false)
+			add(Caller{ARN: svc, Type: PrincipalService, Name: svc}, false, "")
 		}
 		for fed := range ps.federated {
 			if c, err := ParseCaller(fed); err == nil && c.Type == PrincipalWebIdentity {
-				add(c, false)
+				add(c, false, "")
 			}
 		}
 	}

@@ -389,3 +389,65 @@ func FuzzAccountAnalysis(f *testing.F) {
 		}
 	})
 }
+
+func TestWhoCanOutsiders(t *testing.T) {
+	ta := newTestAccount()
+	ta.role(t, "shared", `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},`+
+		`{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444455556666:role/ci/deployer","777788889999"]},"Action":"sts:AssumeRole"},`+
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::555566667777:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"}}},`+
+		`{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::`+acct+`:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)
+	a := ta.account()
+	who, err := a.WhoCan("sts:AssumeRole", "arn:aws:iam::"+acct+":role/shared", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range who {
+		got = append(got, w.Principal.ARN)
+	}
+	// The ExternalId partner needs context; the OIDC provider another action.
+	want := "arn:aws:iam::444455556666:role/ci/deployer,arn:aws:iam::777788889999:root,lambda.amazonaws.com"
+	if strings.Join(got, ",") != want {
+		t.Errorf("who-can: %v, want %s", got, want)
+	}
+	who, _ = a.WhoCan("sts:AssumeRole", "arn:aws:iam::"+acct+":role/shared", map[string]string{"sts:ExternalId": "x"})
+	if len(who) != 4 {
+		t.Errorf("with the ExternalId: %d principals", len(who))
+	}
+}
+
+// Role chains are followed up to MaxChain hops: hop-1 ... hop-N, where each
+// role trusts the previous one and the last is an administrator.
+func TestEscalationChainBound(t *testing.T) {
+	for _, tt := range []struct {
+		hops int
+		want bool
+	}{{MaxChain, true}, {MaxChain + 1, false}} {
+		ta := newTestAccount()
+		admin := ta.awsPolicy(t, "AdministratorAccess", adminDoc)
+		prev := "arn:aws:iam::" + acct + ":user/dev"
+		for i := 1; i <= tt.hops; i++ {
+			name := "hop-" + string(rune('0'+i))
+			var managed []string
+			if i == tt.hops {
+				managed = append(managed, admin)
+			}
+			ta.role(t, name, trustAWS(prev), managed...)
+			prev = "arn:aws:iam::" + acct + ":role/" + name
+		}
+		ta.user("dev", nil)
+		a := ta.account()
+		for _, e := range a.Escalations() {
+			if e.Principal.Label() != "user/dev" {
+				continue
+			}
+			if got := len(e.Paths) > 0; got != tt.want {
+				t.Errorf("%d hops: escalation %v, want %v (%v)", tt.hops, got, tt.want, e.Paths)
+			}
+			if tt.want && len(e.Paths[0]) != tt.hops {
+				t.Errorf("%d hops: path %s", tt.hops, e.Paths[0])
+			}
+		}
+	}
+}

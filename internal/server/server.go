@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/robfig/cron/v3"
 
 	"github.com/cloudward/cloudward/internal/alert"
@@ -338,8 +339,9 @@ func (s *Server) scanUnit(ctx context.Context, t config.Target, u scanrun.Unit) 
 	s.metrics.observeScan(u.Target, stored.Records, stored.Diff, score)
 	s.log.Info("scan stored", "unit", u.String(), "scan", stored.Scan.ID, "findings", len(stored.Records),
 		"score", score, "seconds", time.Since(started).Seconds())
-	// Alerts get their own time: a stopping service still sends them.
-	actx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// Alerts of a stored scan are sent during the shutdown grace period
+	// too; abandoning the scans in flight stops them.
+	actx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	for _, r := range scanrun.Alerts(actx, s.cfg.Alerts, s.cfg.Registry, stored) {
 		s.metrics.Alerts.WithLabelValues(r.Destination, "sent").Add(float64(r.Sent))
@@ -366,7 +368,7 @@ func (s *Server) save(ctx context.Context, res *scanrun.Result) (*scanrun.Stored
 				return stored, nil
 			}
 		}
-		if ctx.Err() != nil || attempt == 4 {
+		if ctx.Err() != nil || attempt == 4 || permanentDBError(err) {
 			return nil, fmt.Errorf("the scan was not stored: %w", err)
 		}
 		s.log.Error("storing the scan failed; retrying", "scan", res.Report.Scan.ID, "err", err, "retry_in", wait.String())
@@ -429,4 +431,11 @@ func (s *Server) RunUnit(ctx context.Context, u scanrun.Unit, permanent error) e
 	}
 	s.metrics.Scans.WithLabelValues(u.Target, result).Inc()
 	return err
+}
+
+// permanentDBError reports PostgreSQL errors that another attempt cannot
+// fix: bad data (class 22) and constraint violations (class 23).
+func permanentDBError(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"))
 }

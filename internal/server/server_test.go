@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/cloudward/cloudward/internal/alert"
 	"github.com/cloudward/cloudward/internal/check"
 	awschecks "github.com/cloudward/cloudward/internal/checks/aws"
@@ -232,6 +234,15 @@ func TestTokenAuth(t *testing.T) {
 		if strings.Contains(body, "s3cret") {
 			t.Errorf("%s: the token is echoed: %s", c.path, body)
 		}
+	}
+	// /readyz is open, its details are not.
+	cfg.Targets = []config.Target{{Name: "prod", AWS: &config.AWSTarget{Accounts: []string{"111122223333"}, Role: "Audit"}}}
+	s2 := newServer(t, cfg)
+	if code, body := get(t, s2.Handler(), "/readyz", ""); code != 200 || strings.Contains(body, "111122223333") || strings.Contains(body, "cloudward.db") {
+		t.Errorf("readyz without token: %d %s", code, body)
+	}
+	if _, body := get(t, s2.Handler(), "/readyz", "s3cret-token"); !strings.Contains(body, "111122223333") {
+		t.Errorf("readyz with token lacks the targets: %s", body)
 	}
 	// Not Bearer: refused.
 	req := httptest.NewRequest("GET", "/metrics", nil)
@@ -604,6 +615,8 @@ func TestFindingsPageBySeverityMatchesStore(t *testing.T) {
 		{Severities: []int{4, 3, 1}},
 		{Severities: []int{2, 3, 3}, States: []string{store.StateOpen}},
 		{Severities: []int{0, 1, 2, 3, 4}, Accounts: []string{"123456789012"}},
+		{}, // no severity filter: every severity, in turn
+		{Statuses: []string{"FAIL", "PASS"}, ScanSeq: 1},
 	} {
 		all, err := s.store().Findings(ctx, base)
 		if err != nil || len(all) < 20 {
@@ -628,5 +641,17 @@ func TestFindingsPageBySeverityMatchesStore(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestPermanentDBError(t *testing.T) {
+	for code, want := range map[string]bool{"22021": true, "23505": true, "40P01": false, "53100": false, "08006": false} {
+		err := fmt.Errorf("storing scan x: %w", &pgconn.PgError{Code: code})
+		if got := permanentDBError(err); got != want {
+			t.Errorf("%s: %v", code, got)
+		}
+	}
+	if permanentDBError(fmt.Errorf("database is locked")) {
+		t.Error("a SQLite lock is not permanent")
 	}
 }

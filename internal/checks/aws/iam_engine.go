@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/cloudward/cloudward/internal/check"
 	"github.com/cloudward/cloudward/internal/iam"
@@ -33,43 +32,19 @@ func iamEngineChecks() []*check.Check {
 // by every check and goroutine (read-only after build).
 type iamAnalysis struct {
 	inv   *awsm.Inventory
-	once  sync.Once
 	acct  *iam.Account
 	esc   map[string]*iam.Escalation // by principal ARN
 	admin map[string][]iam.Reason    // admins' allowing reasons, by ARN
 }
 
-// iamAnalyses keeps the analyses of the last few inventories: one scan may
-// evaluate several accounts at once, and a long-running server must not keep
-// every inventory it ever scanned.
-var iamAnalyses struct {
-	mu      sync.Mutex
-	entries []*iamAnalysis
-}
-
-const iamAnalysesKept = 8
+// iamAnalysisKey keys the IAM account analysis among the inventory's
+// derived values: built once per inventory, read by every engine check.
+type iamAnalysisKey struct{}
 
 func iamAnalysisOf(inv *awsm.Inventory) *iamAnalysis {
-	iamAnalyses.mu.Lock()
-	var a *iamAnalysis
-	for _, e := range iamAnalyses.entries {
-		if e.inv == inv {
-			a = e
-			break
-		}
-	}
-	if a == nil {
-		a = &iamAnalysis{inv: inv}
-		iamAnalyses.entries = append(iamAnalyses.entries, a)
-		if len(iamAnalyses.entries) > iamAnalysesKept {
-			iamAnalyses.entries = iamAnalyses.entries[1:]
-		}
-	}
-	iamAnalyses.mu.Unlock()
-	a.once.Do(func() {
-		a.acct = iam.NewAccount(inv)
-		a.esc = map[string]*iam.Escalation{}
-		a.admin = map[string][]iam.Reason{}
+	return inv.Derived(iamAnalysisKey{}, func() any {
+		a := &iamAnalysis{inv: inv, acct: iam.NewAccount(inv),
+			esc: map[string]*iam.Escalation{}, admin: map[string][]iam.Reason{}}
 		k := a.acct.NewAsker()
 		for _, e := range a.acct.Escalations() {
 			e := e
@@ -78,8 +53,8 @@ func iamAnalysisOf(inv *awsm.Inventory) *iamAnalysis {
 				_, a.admin[e.Principal.ARN] = k.IsAdmin(e.Principal)
 			}
 		}
-	})
-	return a
+		return a
+	}).(*iamAnalysis)
 }
 
 // iamPrincipals lists users and roles (service-linked roles excluded: AWS

@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"sync"
 	"time"
 
 	"github.com/cloudward/cloudward/internal/model"
@@ -48,6 +49,29 @@ type Inventory struct {
 	groupByName map[string]*Group
 	coverageOf  map[[2]string]Coverage
 	indexed     bool
+
+	derived sync.Map // key -> *derivedValue
+}
+
+type derivedValue struct {
+	once sync.Once
+	v    any
+}
+
+// Derived returns the value fn computes from the inventory, computing it
+// once per inventory for each key even when called from many goroutines:
+// account-wide analyses (the IAM account model, escalation paths) are built
+// once and then read by every check that needs them, like the index. Keys
+// should be unexported types of the caller's package; the inventory must not
+// change afterwards. The hit path takes no lock: checks call it per resource.
+func (inv *Inventory) Derived(key any, fn func() any) any {
+	d, ok := inv.derived.Load(key)
+	if !ok {
+		d, _ = inv.derived.LoadOrStore(key, &derivedValue{})
+	}
+	dv := d.(*derivedValue)
+	dv.once.Do(func() { dv.v = fn() })
+	return dv.v
 }
 
 // Indexed reports whether Index has run since the inventory was filled.
