@@ -1,10 +1,13 @@
 package terraform
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/cloudward/cloudward/internal/check"
 	awschecks "github.com/cloudward/cloudward/internal/checks/aws"
+	awsm "github.com/cloudward/cloudward/internal/model/aws"
 )
 
 // Each IaC-covered check has a failing case in testdata/checks/fail and a
@@ -111,6 +114,29 @@ func TestLocations(t *testing.T) {
 		}
 		if len(f.Evidence) == 0 || f.Evidence[0].Source.StartLine != c.evidenceLine || f.Evidence[0].Source.File != c.file {
 			t.Errorf("%s %s: evidence %+v, want line %d of %s", c.id, c.addr, f.Evidence, c.evidenceLine, c.file)
+		}
+	}
+}
+
+// Several roots in one scan: resource IDs stay printable (stores reject NUL
+// bytes) and distinct per root.
+func TestResourceIDsPrintableAcrossRoots(t *testing.T) {
+	res := loadTree(t, "testdata/checks", Options{})
+	if len(res.Roots) < 2 {
+		t.Fatalf("want several roots, got %v", res.Roots)
+	}
+	fs, err := check.Run(context.Background(), check.Input{AWS: []*awsm.Inventory{res.Inventory}}, awschecks.Checks())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if strings.ContainsRune(f.Resource.ID, 0) || strings.ContainsRune(f.Resource.Address, 0) {
+			t.Fatalf("%s: resource ID %q contains a NUL byte", f.Check.ID, f.Resource.ID)
+		}
+	}
+	for _, p := range res.Inventory.Policies {
+		if strings.ContainsRune(p.ARN, 0) || p.ARN == "" {
+			t.Errorf("policy %s: placeholder ARN %q", p.Address, p.ARN)
 		}
 	}
 }

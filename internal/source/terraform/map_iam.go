@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cloudward/cloudward/internal/model"
@@ -67,7 +68,7 @@ func (m *mapper) managedPolicy(in *instance) {
 	name := r.str("name", "").Or("")
 	p := &awsm.ManagedPolicy{Identity: m.identity(in, orStr(name, in.addr)), Path: r.str("path", "/").Or("/"),
 		DefaultVersionID: "v1", Versions: []awsm.PolicyVersion{{VersionID: "v1", IsDefault: true, Document: m.policy(r, "policy")}}}
-	p.ARN = in.key
+	p.ARN = iacPolicyARN(in.key)
 	p.Region = "global"
 	m.inv.Policies = append(m.inv.Policies, p)
 	m.policies[in.key] = p
@@ -93,12 +94,27 @@ func (m *mapper) attached(arn string, src model.Source) awsm.AttachedPolicy {
 	if m.attachments == nil {
 		m.attachments = map[string]int64{}
 	}
-	m.attachments[arn]++
 	ap := awsm.AttachedPolicy{ARN: arn, Source: src}
 	if p := m.policies[arn]; p != nil {
-		ap.Name = p.Name
+		ap.ARN, ap.Name = p.ARN, p.Name
 	}
+	m.attachments[ap.ARN]++
 	return ap
+}
+
+// iacPolicyARN is the placeholder ARN of a managed policy declared in the
+// tree (its real ARN exists only after apply): the policy's address, prefixed
+// by its root module's folder when the scan has several roots. It must stay
+// printable: it becomes the finding's resource ID, and stores reject NULs.
+func iacPolicyARN(key string) string {
+	root, addr, ok := strings.Cut(key, "\x00")
+	if !ok {
+		return key
+	}
+	if root == "" || root == "." {
+		return addr
+	}
+	return root + "//" + addr
 }
 
 // principals resolves the users, groups or roles an attribute names.
