@@ -22,6 +22,8 @@ type liveFlags struct {
 	parallel                                  int
 	endpointURL                               string
 	quiet                                     bool
+	org                                       bool   // every account of the organization (org.go)
+	orgRole                                   string // role name assumed in each account with --org
 }
 
 func (f *liveFlags) register(cmd *cobra.Command) {
@@ -35,10 +37,12 @@ func (f *liveFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.parallel, "parallel", awslive.DefaultParallel, "at most `N` API calls in flight")
 	fl.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to `URL` (an emulator or a fake; AWS_ENDPOINT_URL works too)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress or summary on stderr")
+	fl.BoolVar(&f.org, "org", false, "collect every active account of the organization (run from the management or a delegated administrator account; needs --org-role)")
+	fl.StringVar(&f.orgRole, "org-role", "", "with --org: assume the role `NAME` in each account (a read-only audit role; no default)")
 }
 
 // liveFlagNames are the flags that only mean something when collecting.
-var liveFlagNames = []string{"profile", "role-arn", "external-id", "session-name", "regions", "services", "parallel", "endpoint-url"}
+var liveFlagNames = []string{"profile", "role-arn", "external-id", "session-name", "regions", "services", "parallel", "endpoint-url", "org", "org-role"}
 
 // notWithSnapshot rejects live flags on a snapshot scan, where they would
 // silently do nothing.
@@ -57,6 +61,12 @@ func (f *liveFlags) options() (awslive.Options, error) {
 	}
 	if (f.externalID != "" || f.sessionName != "") && f.roleARN == "" {
 		return awslive.Options{}, usageErr("--external-id and --session-name need --role-arn")
+	}
+	if f.org && f.orgRole == "" {
+		return awslive.Options{}, usageErr("--org needs --org-role NAME: the role assumed in every account (cloudward picks no default, so as not to use a role with write rights)")
+	}
+	if f.orgRole != "" && !f.org {
+		return awslive.Options{}, usageErr("--org-role is for --org")
 	}
 	services := items(f.services)
 	for _, s := range services {
@@ -87,10 +97,10 @@ func collectProgress(env *Env, quiet bool, opts *awslive.Options) *progress {
 		prog.done()
 		return prog
 	}
-	prog.set("collecting AWS")
-	opts.Progress = func(s awslive.Stats) {
-		prog.set(fmt.Sprintf("collecting AWS: %d calls, %d errors", s.Calls, s.Errors))
-	}
+	// Counters are redrawn at most ten times a second (progress.follow).
+	tr := &awslive.Progress{}
+	opts.Tracker = tr
+	prog.follow(func() string { return "collecting AWS: " + tr.Snapshot().String() })
 	return prog
 }
 
@@ -133,6 +143,9 @@ func newCollectCommand(env *Env) *cobra.Command {
 			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return inputErr(fmt.Errorf("--out %s: %w", out, err))
 			}
+			if live.org {
+				return collectOrgToDir(env, &live, opts, out)
+			}
 			prog := collectProgress(env, live.quiet, &opts)
 			sum, err := awslive.Collect(context.Background(), opts, awslive.DirWriter{Dir: out})
 			prog.done()
@@ -160,7 +173,9 @@ func liveLoader(env *Env, live *liveFlags) (func() (*snapshot.Result, error), er
 	}
 	return func() (*snapshot.Result, error) {
 		mem := &awslive.MemWriter{}
+		prog := collectProgress(env, live.quiet, &opts)
 		sum, err := awslive.Collect(context.Background(), opts, mem)
+		prog.done()
 		if err != nil {
 			return nil, err
 		}

@@ -203,6 +203,15 @@ func newScanCommand(env *Env) *cobra.Command {
 		Args:    noArgs,
 		PreRunE: func(cmd *cobra.Command, _ []string) error { return flags.applyConfig(cmd, env) },
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			env := quietEnv(env, live.quiet) // --quiet: no progress display at all
+			if !cmd.Flags().Changed("snapshot") && live.org {
+				// A whole organization: one inventory per account, one report.
+				load, err := liveOrgLoader(env, &live)
+				if err != nil {
+					return err
+				}
+				return runScanInventories(cmd, env, &flags, "live:aws-org", "collecting the organization", load)
+			}
 			if !cmd.Flags().Changed("snapshot") {
 				// Live: collect into memory, then the same import and report.
 				load, err := liveLoader(env, &live)
@@ -216,6 +225,11 @@ func newScanCommand(env *Env) *cobra.Command {
 			}
 			if snapDir == "" {
 				return usageErr("--snapshot: empty directory name")
+			}
+			if isSnapshotFolder(snapDir) { // collect aws --org output: one snapshot per account
+				return runScanInventories(cmd, env, &flags, "snapshot:"+snapDir, "loading snapshots", func() ([]*awsm.Inventory, []string, error) {
+					return loadSnapshotFolder(snapDir)
+				})
 			}
 			load := func() (*snapshot.Result, error) { return snapshot.Load(snapDir) }
 			return runScan(cmd, env, &flags, "snapshot:"+snapDir, load)

@@ -164,6 +164,25 @@ func TestDemoExpectations(t *testing.T) {
 		{"aws-rds-storage-unencrypted", db(euw1, "analytics-pg"), P},
 		{"aws-rds-tls-not-enforced", db(use1, "legacy-mysql"), F},
 		{"aws-rds-tls-not-enforced", db(euw1, "analytics-pg"), P},
+		// CIS checks answered from existing model data (cis_model.go).
+		{"aws-iam-support-role-missing", acct, F},
+		{"aws-ec2-instance-no-profile", ec2(use1, "instance", "i-0a12b34c56d78e90f"), P}, // web-1: web-ec2-role
+		{"aws-ec2-instance-no-profile", ec2(use1, "instance", "i-0b23c45d67e89f01a"), F}, // bastion
+		{"aws-iam-cloudshell-full-access", "arn:aws:iam::" + acct + ":group/Developers", F},
+		{"aws-iam-cloudshell-full-access", "arn:aws:iam::" + acct + ":group/Admins", P},
+		{"aws-s3-bucket-mfa-delete-disabled", bucket("acme-corp-payroll-exports"), P},
+		{"aws-s3-bucket-mfa-delete-disabled", bucket("acme-corp-data-lake"), F},      // versioned, MFADelete Disabled
+		{"aws-s3-bucket-mfa-delete-disabled", bucket("acme-corp-legacy-uploads"), F}, // versioning suspended
+		{"aws-rds-auto-minor-upgrade-disabled", db(use1, "legacy-mysql"), F},
+		{"aws-rds-auto-minor-upgrade-disabled", db(euw1, "analytics-pg"), P},
+		{"aws-rds-multi-az-disabled", db(use1, "legacy-mysql"), F},
+		{"aws-rds-multi-az-disabled", db(euw1, "analytics-pg"), P},
+		{"aws-cloudtrail-bucket-access-logging-disabled", trail(use1, "acme-management-events"), F}, // acme-corp-logs
+		{"aws-cloudtrail-bucket-access-logging-disabled", trail(euw1, "eu-data-events"), P},         // acme-corp-data-lake
+		{"aws-cloudtrail-s3-object-write-events-missing", acct, F},
+		{"aws-cloudtrail-s3-object-read-events-missing", acct, F},
+		{"aws-ec2-sg-cifs-open", sg(use1, "sg-08b9c0d1e2f3a4b5c"), F}, // debug-temp-open: all traffic
+		{"aws-ec2-sg-cifs-open", sg(use1, "sg-0c4d5e6f7a8b9c0d1"), P}, // web-alb
 		{"aws-kms-key-rotation-disabled", key(use1, "3e7b9d10-4c2a-4e8f-b6d5-7a9c0e1f2b34"), F},
 		{"aws-kms-key-rotation-disabled", key(use1, "a8f2c1d4-5b6e-4f70-9a81-2b3c4d5e6f70"), P},
 		// Exposure.

@@ -60,6 +60,10 @@ type Scenario struct {
 	// AccessKeyID, when set, must be the key ID in every request's SigV4
 	// credential scope.
 	AccessKeyID string
+	// Org, when set, makes the snapshot's account the management account
+	// of an organization (organizations ListAccounts, DescribeOrganization)
+	// whose members are served their own snapshots (org.go).
+	Org *Organization
 }
 
 // Error is an API error answer. Status 0 picks the status AWS uses for Code.
@@ -85,6 +89,7 @@ type Server struct {
 	calls     map[string]int // "service:Action"
 	thrDone   map[string]int
 	badReqs   []string
+	members   map[string]*member // access key ID -> member account
 }
 
 type snapshotMeta struct {
@@ -105,6 +110,9 @@ func Start(sc Scenario) (*Server, error) {
 	s := &Server{sc: sc, calls: map[string]int{}, thrDone: map[string]int{}, done: make(chan struct{})}
 	if err := json.Unmarshal(raw, &s.meta); err != nil {
 		return nil, fmt.Errorf("fakeaws: snapshot.json: %w", err)
+	}
+	if err := s.loadOrg(); err != nil {
+		return nil, err
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -158,6 +166,9 @@ type call struct {
 	action  string // wire operation name
 	proto   protocol
 	body    []byte
+	snap    fs.FS        // the snapshot of the account the credentials belong to
+	meta    snapshotMeta // its snapshot.json
+	member  bool         // signed with a member account's assumed-role key
 }
 
 type protocol int
@@ -188,7 +199,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.bad(w, fmt.Sprintf("%s %s: missing or malformed SigV4 Authorization", r.Method, r.URL.Path))
 		return
 	}
-	if s.sc.AccessKeyID != "" && m[1] != s.sc.AccessKeyID && m[1] != AssumedKeyID {
+	mem := s.members[m[1]]
+	if s.sc.AccessKeyID != "" && m[1] != s.sc.AccessKeyID && m[1] != AssumedKeyID && mem == nil {
 		s.bad(w, fmt.Sprintf("%s %s: signed with an unexpected access key ID", r.Method, r.URL.Path))
 		return
 	}
@@ -196,7 +208,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.bad(w, fmt.Sprintf("%s %s: credential scope region %q is wrong for %s", r.Method, r.URL.Path, m[3], m[4]))
 		return
 	}
-	c := &call{w: w, r: r, region: m[3], service: m[4], body: body}
+	c := &call{w: w, r: r, region: m[3], service: m[4], body: body, snap: s.sc.Snapshot, meta: s.meta}
+	if mem != nil { // a member account's assumed-role credentials
+		c.snap, c.meta, c.member = mem.snap, mem.meta, true
+	}
 	if err := c.decode(); err != nil {
 		s.bad(w, fmt.Sprintf("%s %s (%s): %v", r.Method, r.URL.Path, c.service, err))
 		return
@@ -264,9 +279,9 @@ func (c *call) decode() error {
 			c.proto = protoEC2
 		}
 		c.r.Form = form
-	case "kms", "cloudtrail":
+	case "kms", "cloudtrail", "organizations":
 		t := c.r.Header.Get("X-Amz-Target")
-		prefix := map[string]string{"kms": "TrentService.", "cloudtrail": "CloudTrail_20131101."}[c.service]
+		prefix := map[string]string{"kms": "TrentService.", "cloudtrail": "CloudTrail_20131101.", "organizations": "AWSOrganizationsV20161128."}[c.service]
 		if !strings.HasPrefix(t, prefix) {
 			return fmt.Errorf("X-Amz-Target %q is not a %s operation", t, c.service)
 		}

@@ -144,3 +144,24 @@ func FuzzRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestOrgConfigErrors: an organization scenario that cannot be served is
+// refused at Start, naming the account.
+func TestOrgConfigErrors(t *testing.T) {
+	basic := os.DirFS(filepath.Join("..", "source", "snapshot", "testdata", "basic"))
+	for _, tc := range []struct {
+		acct OrgAccount
+		want string
+	}{
+		{OrgAccount{ID: "12345"}, "not 12 digits"},
+		{OrgAccount{ID: "444455556666", Snapshot: basic}, "account 444455556666 is served a snapshot of account 111122223333"},
+	} {
+		_, err := Start(Scenario{Snapshot: basic, Org: &Organization{Accounts: []OrgAccount{tc.acct}}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: err %v, want %q", tc.acct.ID, err, tc.want)
+		}
+	}
+	if _, err := Retarget(basic, "1", "444455556666"); err == nil {
+		t.Error("Retarget accepted a bad account ID")
+	}
+}

@@ -54,40 +54,42 @@ var ops = map[string]op{
 	"iam:GetAccountPasswordPolicy": {cli: "iam/get-account-password-policy", out: func() any { return &iam.GetAccountPasswordPolicyOutput{} }},
 	"iam:GetAccountSummary":        {cli: "iam/get-account-summary", out: func() any { return &iam.GetAccountSummaryOutput{} }},
 
-	"ec2:DescribeSecurityGroups":     {cli: "ec2/describe-security-groups", out: func() any { return &ec2.DescribeSecurityGroupsOutput{} }, page: ec2Page("SecurityGroups")},
-	"ec2:DescribeInstances":          {cli: "ec2/describe-instances", out: func() any { return &ec2.DescribeInstancesOutput{} }, page: ec2Page("Reservations")},
-	"ec2:DescribeVolumes":            {cli: "ec2/describe-volumes", out: func() any { return &ec2.DescribeVolumesOutput{} }, page: ec2Page("Volumes")},
-	"ec2:GetEbsEncryptionByDefault":  {cli: "ec2/get-ebs-encryption-by-default", out: func() any { return &ec2.GetEbsEncryptionByDefaultOutput{} }},
-	"ec2:DescribeVpcs":               {cli: "ec2/describe-vpcs", out: func() any { return &ec2.DescribeVpcsOutput{} }, page: ec2Page("Vpcs")},
-	"ec2:DescribeFlowLogs":           {cli: "ec2/describe-flow-logs", out: func() any { return &ec2.DescribeFlowLogsOutput{} }, page: ec2Page("FlowLogs")},
-	"ec2:DescribeNetworkAcls":        {cli: "ec2/describe-network-acls", out: func() any { return &ec2.DescribeNetworkAclsOutput{} }, page: ec2Page("NetworkAcls")},
-	"rds:DescribeDBInstances":        {cli: "rds/describe-db-instances", out: func() any { return &rds.DescribeDBInstancesOutput{} }, page: &pager{lists: []string{"DBInstances"}, in: "Marker", out: "Marker"}},
-	"rds:DescribeDBParameters":       {cli: "rds/describe-db-parameters", out: func() any { return &rds.DescribeDBParametersOutput{} }, key: formKey("DBParameterGroupName"), page: &pager{lists: []string{"Parameters"}, in: "Marker", out: "Marker"}},
-	"kms:ListKeys":                   {cli: "kms/list-keys", out: func() any { return &kms.ListKeysOutput{} }, page: &pager{lists: []string{"Keys"}, in: "Marker", out: "NextMarker", truncated: "Truncated"}},
-	"kms:DescribeKey":                {cli: "kms/describe-key", out: func() any { return &kms.DescribeKeyOutput{} }, key: jsonKey("KeyId", "key/")},
-	"kms:GetKeyRotationStatus":       {cli: "kms/get-key-rotation-status", out: func() any { return &kms.GetKeyRotationStatusOutput{} }, key: jsonKey("KeyId", "key/")},
-	"cloudtrail:DescribeTrails":      {cli: "cloudtrail/describe-trails", out: func() any { return &cloudtrail.DescribeTrailsOutput{} }},
-	"cloudtrail:GetTrailStatus":      {cli: "cloudtrail/get-trail-status", out: func() any { return &cloudtrail.GetTrailStatusOutput{} }, key: jsonKey("Name", "trail/")},
-	"cloudtrail:GetEventSelectors":   {cli: "cloudtrail/get-event-selectors", out: func() any { return &cloudtrail.GetEventSelectorsOutput{} }, key: jsonKey("TrailName", "trail/")},
-	"guardduty:ListDetectors":        {cli: "guardduty/list-detectors", out: func() any { return &guardduty.ListDetectorsOutput{} }, page: &pager{lists: []string{"DetectorIds"}, in: "nextToken", out: "NextToken"}},
-	"guardduty:GetDetector":          {cli: "guardduty/get-detector", out: func() any { return &guardduty.GetDetectorOutput{} }, key: func(c *call) string { return path.Base(c.r.URL.Path) }},
-	"iam:GetCredentialReport":        {cli: "iam/get-credential-report"},
-	"iam:GenerateCredentialReport":   {cli: "iam/generate-credential-report"},
-	"sts:AssumeRole":                 {cli: "sts/assume-role"},
-	"ec2:DescribeRegions":            {cli: "ec2/describe-regions"},
-	"s3:ListBuckets":                 {cli: "s3api/list-buckets"},
-	"s3:GetBucketLocation":           {cli: "s3api/get-bucket-location", key: bucketKey},
-	"s3:GetBucketPolicy":             {cli: "s3api/get-bucket-policy", key: bucketKey},
-	"s3:GetBucketAcl":                {cli: "s3api/get-bucket-acl", key: bucketKey},
-	"s3:GetPublicAccessBlock":        {cli: "s3api/get-public-access-block", key: bucketKey},
-	"s3:GetBucketEncryption":         {cli: "s3api/get-bucket-encryption", key: bucketKey},
-	"s3:GetBucketVersioning":         {cli: "s3api/get-bucket-versioning", key: bucketKey},
-	"s3:GetBucketLogging":            {cli: "s3api/get-bucket-logging", key: bucketKey},
-	"s3:GetPublicAccessBlockControl": {cli: "s3control/get-public-access-block"},
+	"ec2:DescribeSecurityGroups":         {cli: "ec2/describe-security-groups", out: func() any { return &ec2.DescribeSecurityGroupsOutput{} }, page: ec2Page("SecurityGroups")},
+	"ec2:DescribeInstances":              {cli: "ec2/describe-instances", out: func() any { return &ec2.DescribeInstancesOutput{} }, page: ec2Page("Reservations")},
+	"ec2:DescribeVolumes":                {cli: "ec2/describe-volumes", out: func() any { return &ec2.DescribeVolumesOutput{} }, page: ec2Page("Volumes")},
+	"ec2:GetEbsEncryptionByDefault":      {cli: "ec2/get-ebs-encryption-by-default", out: func() any { return &ec2.GetEbsEncryptionByDefaultOutput{} }},
+	"ec2:DescribeVpcs":                   {cli: "ec2/describe-vpcs", out: func() any { return &ec2.DescribeVpcsOutput{} }, page: ec2Page("Vpcs")},
+	"ec2:DescribeFlowLogs":               {cli: "ec2/describe-flow-logs", out: func() any { return &ec2.DescribeFlowLogsOutput{} }, page: ec2Page("FlowLogs")},
+	"ec2:DescribeNetworkAcls":            {cli: "ec2/describe-network-acls", out: func() any { return &ec2.DescribeNetworkAclsOutput{} }, page: ec2Page("NetworkAcls")},
+	"rds:DescribeDBInstances":            {cli: "rds/describe-db-instances", out: func() any { return &rds.DescribeDBInstancesOutput{} }, page: &pager{lists: []string{"DBInstances"}, in: "Marker", out: "Marker"}},
+	"rds:DescribeDBParameters":           {cli: "rds/describe-db-parameters", out: func() any { return &rds.DescribeDBParametersOutput{} }, key: formKey("DBParameterGroupName"), page: &pager{lists: []string{"Parameters"}, in: "Marker", out: "Marker"}},
+	"kms:ListKeys":                       {cli: "kms/list-keys", out: func() any { return &kms.ListKeysOutput{} }, page: &pager{lists: []string{"Keys"}, in: "Marker", out: "NextMarker", truncated: "Truncated"}},
+	"kms:DescribeKey":                    {cli: "kms/describe-key", out: func() any { return &kms.DescribeKeyOutput{} }, key: jsonKey("KeyId", "key/")},
+	"kms:GetKeyRotationStatus":           {cli: "kms/get-key-rotation-status", out: func() any { return &kms.GetKeyRotationStatusOutput{} }, key: jsonKey("KeyId", "key/")},
+	"cloudtrail:DescribeTrails":          {cli: "cloudtrail/describe-trails", out: func() any { return &cloudtrail.DescribeTrailsOutput{} }},
+	"cloudtrail:GetTrailStatus":          {cli: "cloudtrail/get-trail-status", out: func() any { return &cloudtrail.GetTrailStatusOutput{} }, key: jsonKey("Name", "trail/")},
+	"cloudtrail:GetEventSelectors":       {cli: "cloudtrail/get-event-selectors", out: func() any { return &cloudtrail.GetEventSelectorsOutput{} }, key: jsonKey("TrailName", "trail/")},
+	"guardduty:ListDetectors":            {cli: "guardduty/list-detectors", out: func() any { return &guardduty.ListDetectorsOutput{} }, page: &pager{lists: []string{"DetectorIds"}, in: "nextToken", out: "NextToken"}},
+	"guardduty:GetDetector":              {cli: "guardduty/get-detector", out: func() any { return &guardduty.GetDetectorOutput{} }, key: func(c *call) string { return path.Base(c.r.URL.Path) }},
+	"iam:GetCredentialReport":            {cli: "iam/get-credential-report"},
+	"iam:GenerateCredentialReport":       {cli: "iam/generate-credential-report"},
+	"sts:AssumeRole":                     {cli: "sts/assume-role", key: roleAccountKey},
+	"organizations:ListAccounts":         {cli: "organizations/list-accounts"},
+	"organizations:DescribeOrganization": {cli: "organizations/describe-organization"},
+	"ec2:DescribeRegions":                {cli: "ec2/describe-regions"},
+	"s3:ListBuckets":                     {cli: "s3api/list-buckets"},
+	"s3:GetBucketLocation":               {cli: "s3api/get-bucket-location", key: bucketKey},
+	"s3:GetBucketPolicy":                 {cli: "s3api/get-bucket-policy", key: bucketKey},
+	"s3:GetBucketAcl":                    {cli: "s3api/get-bucket-acl", key: bucketKey},
+	"s3:GetPublicAccessBlock":            {cli: "s3api/get-public-access-block", key: bucketKey},
+	"s3:GetBucketEncryption":             {cli: "s3api/get-bucket-encryption", key: bucketKey},
+	"s3:GetBucketVersioning":             {cli: "s3api/get-bucket-versioning", key: bucketKey},
+	"s3:GetBucketLogging":                {cli: "s3api/get-bucket-logging", key: bucketKey},
+	"s3:GetPublicAccessBlockControl":     {cli: "s3control/get-public-access-block"},
 }
 
 // globalServices are account-wide: their files live under global/.
-var globalServices = map[string]bool{"iam": true, "sts": true, "s3api": true, "s3control": true}
+var globalServices = map[string]bool{"iam": true, "sts": true, "s3api": true, "s3control": true, "organizations": true}
 
 func formKey(name string) func(c *call) string {
 	return func(c *call) string { return c.r.Form.Get(name) }
@@ -143,6 +145,9 @@ func (s *Server) handle(c *call) {
 	case "sts:AssumeRole":
 		s.assumeRole(c)
 		return
+	case "organizations:ListAccounts", "organizations:DescribeOrganization":
+		s.organizations(c)
+		return
 	case "iam:GenerateCredentialReport":
 		s.writeQuery(c, &iam.GenerateCredentialReportOutput{State: iamtypes.ReportStateTypeComplete})
 		return
@@ -151,7 +156,7 @@ func (s *Server) handle(c *call) {
 		return
 	case "ec2:DescribeRegions":
 		out := &ec2.DescribeRegionsOutput{}
-		for _, r := range s.meta.Regions {
+		for _, r := range c.meta.Regions {
 			out.Regions = append(out.Regions, ec2types.Region{RegionName: ptr(r), Endpoint: ptr("ec2." + r + ".amazonaws.com"), OptInStatus: ptr("opt-in-not-required")})
 		}
 		s.writeEC2(c, out)
@@ -161,13 +166,13 @@ func (s *Server) handle(c *call) {
 	if key != "" {
 		file = path.Join(file, key)
 	}
-	if e, ok := s.errorFile(file); ok {
+	if e, ok := s.errorFile(c, file); ok {
 		s.writeError(c, e)
 		return
 	}
-	raw, err := fs.ReadFile(s.sc.Snapshot, file+".json")
+	raw, err := fs.ReadFile(c.snap, file+".json")
 	if errors.Is(err, fs.ErrNotExist) && c.service+":"+c.action == "sts:GetCallerIdentity" {
-		raw = fmt.Appendf(nil, `{"Account": %q, "Arn": "arn:%s:iam::%s:user/fakeaws", "UserId": "AIDAFAKEAWS"}`, s.meta.AccountID, s.meta.Partition, s.meta.AccountID)
+		raw = fmt.Appendf(nil, `{"Account": %q, "Arn": "arn:%s:iam::%s:user/fakeaws", "UserId": "AIDAFAKEAWS"}`, c.meta.AccountID, c.meta.Partition, c.meta.AccountID)
 		err = nil
 	}
 	if err != nil {
@@ -261,8 +266,8 @@ func (s *Server) override(dir, cli, key string) (Error, bool) {
 }
 
 // errorFile reads <file>.error.json, an error answer stored in the snapshot.
-func (s *Server) errorFile(file string) (Error, bool) {
-	raw, err := fs.ReadFile(s.sc.Snapshot, file+".error.json")
+func (s *Server) errorFile(c *call, file string) (Error, bool) {
+	raw, err := fs.ReadFile(c.snap, file+".error.json")
 	if err != nil {
 		return Error{}, false
 	}
@@ -357,7 +362,7 @@ func encodePolicyDocuments(v any) {
 }
 
 func (s *Server) credentialReport(c *call) {
-	raw, err := fs.ReadFile(s.sc.Snapshot, "global/iam/get-credential-report.csv")
+	raw, err := fs.ReadFile(c.snap, "global/iam/get-credential-report.csv")
 	if err != nil {
 		s.writeError(c, Error{Code: "ReportNotPresent", Message: "Credential report not present", Status: 410})
 		return
@@ -370,9 +375,14 @@ func (s *Server) assumeRole(c *call) {
 	arn := c.r.Form.Get("RoleArn")
 	name := c.r.Form.Get("RoleSessionName")
 	exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	keyID, denied := s.memberKey(c, arn)
+	if denied {
+		s.writeError(c, Error{Code: "AccessDenied", Message: fmt.Sprintf("User: arn:%s:iam::%s:user/fakeaws is not authorized to perform: sts:AssumeRole on resource: %s", c.meta.Partition, c.meta.AccountID, arn)})
+		return
+	}
 	s.writeQuery(c, &sts.AssumeRoleOutput{
 		Credentials: &ststypes.Credentials{
-			AccessKeyId: ptr(AssumedKeyID), SecretAccessKey: ptr("fakeaws-assumed-secret-" + requestID()),
+			AccessKeyId: ptr(keyID), SecretAccessKey: ptr("fakeaws-assumed-secret-" + requestID()),
 			SessionToken: ptr("fakeaws-session-token-" + requestID()), Expiration: &exp,
 		},
 		AssumedRoleUser: &ststypes.AssumedRoleUser{Arn: ptr(strings.Replace(strings.Replace(arn, ":iam:", ":sts:", 1), ":role/", ":assumed-role/", 1) + "/" + name), AssumedRoleId: ptr("AROAFAKEAWS:" + name)},

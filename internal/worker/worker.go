@@ -92,12 +92,27 @@ func Connect(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// Migrate creates or upgrades river's tables.
+// migrateLock is the advisory lock that serializes river's migrations
+// between processes starting together (the store's is 7411).
+const migrateLock = 7412
+
+// Migrate creates or upgrades river's tables, one process at a time.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
 	if err != nil {
 		return fmt.Errorf("queue migrations: %w", err)
 	}
+	// River's migrations cannot share one transaction (enum values), so
+	// the lock is a session lock on a connection of its own.
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("queue migrations: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrateLock); err != nil {
+		return fmt.Errorf("queue migrations: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrateLock)
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("queue migrations: %w", err)
 	}

@@ -384,3 +384,23 @@ func TestCrashedWorkerJobRescued(t *testing.T) {
 		t.Errorf("attempt %d, errors %v (%v): want 2 attempts and the rescue recorded", attempt, errs, err)
 	}
 }
+
+// Processes starting together migrate the queue one at a time.
+func TestConcurrentMigrations(t *testing.T) {
+	dsn := pgDSN(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			p, err := worker.Connect(context.Background(), dsn)
+			if err == nil {
+				p.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

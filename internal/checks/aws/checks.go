@@ -19,6 +19,7 @@ func Checks() []*check.Check {
 		loggingChecks(),
 		iamEngineChecks(),
 		monitoringChecks(),
+		cisModelChecks(),
 	} {
 		all = append(all, group...)
 	}

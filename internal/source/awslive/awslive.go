@@ -69,6 +69,9 @@ type Options struct {
 	Now func() time.Time
 	// Progress, when set, is called after every operation.
 	Progress func(Stats)
+	// Tracker, when set, counts regions, services, calls and errors for a
+	// live display (progress.go); one Tracker may serve many accounts.
+	Tracker *Progress
 }
 
 // Stats count a collection's operations.
@@ -270,6 +273,7 @@ func (c *collector) do(ctx context.Context, file string, iamDocs bool, fn func(c
 	cancel()
 	<-c.sem
 	c.calls.Add(1)
+	c.opts.Tracker.call(err != nil)
 	if err != nil {
 		c.writeError(file, err)
 	} else {
@@ -345,6 +349,20 @@ func (c *collector) enabledRegions(ctx context.Context) ([]string, error) {
 // per region, all concurrently (bounded by the semaphore in do).
 func (c *collector) collectAccount(ctx context.Context, regions []string) {
 	var wg sync.WaitGroup
+	tr := c.opts.Tracker
+	tr.addRegions(len(regions))
+	units := 0
+	for _, s := range []string{"iam", "s3"} {
+		if c.services[s] {
+			units++
+		}
+	}
+	for _, s := range []string{"ec2", "rds", "kms", "cloudtrail", "guardduty"} {
+		if c.services[s] {
+			units += len(regions)
+		}
+	}
+	tr.addServices(units)
 	// At most 4×Parallel goroutines: thousands of buckets or keys must not
 	// mean tens of thousands of goroutines parked on the semaphore. When
 	// none is free the task runs in the caller, which cannot deadlock.
@@ -363,26 +381,26 @@ func (c *collector) collectAccount(ctx context.Context, regions []string) {
 		}
 	}
 	if c.services["iam"] {
-		goDo(func() { c.collectIAM(ctx, goDo) })
+		goDo(func() { c.collectIAM(ctx, goDo); tr.serviceDone() })
 	}
 	if c.services["s3"] {
-		goDo(func() { c.collectS3(ctx, goDo) })
+		goDo(func() { c.collectS3(ctx, goDo); tr.serviceDone() })
 	}
 	for _, r := range regions {
 		if c.services["ec2"] {
-			goDo(func() { c.collectEC2(ctx, r, goDo) })
+			goDo(func() { c.collectEC2(ctx, r, goDo); tr.serviceDone() })
 		}
 		if c.services["rds"] {
-			goDo(func() { c.collectRDS(ctx, r, goDo) })
+			goDo(func() { c.collectRDS(ctx, r, goDo); tr.serviceDone() })
 		}
 		if c.services["kms"] {
-			goDo(func() { c.collectKMS(ctx, r, goDo) })
+			goDo(func() { c.collectKMS(ctx, r, goDo); tr.serviceDone() })
 		}
 		if c.services["cloudtrail"] {
-			goDo(func() { c.collectCloudTrail(ctx, r, goDo) })
+			goDo(func() { c.collectCloudTrail(ctx, r, goDo); tr.serviceDone() })
 		}
 		if c.services["guardduty"] {
-			goDo(func() { c.collectGuardDuty(ctx, r, goDo) })
+			goDo(func() { c.collectGuardDuty(ctx, r, goDo); tr.serviceDone() })
 		}
 	}
 	wg.Wait()
