@@ -313,6 +313,18 @@ var iamPolicyDanglingPrincipal = check.AWS(check.Meta{
 
 // strangerAccount is an account ID that is not acct: the "any other
 // account" of probes.
+// expAnyoneMayMatch reports whether some Allow statement's principal could
+// match a caller the policy does not name.
+func expAnyoneMayMatch(doc *awsm.PolicyDocument) bool {
+	for i := range doc.Statements {
+		st := &doc.Statements[i]
+		if st.IsAllow() && (st.NotPrincipal != nil || st.Principal.IsEveryone()) {
+			return true
+		}
+	}
+	return false
+}
+
 func strangerAccount(acct string) string {
 	if acct == "999999999999" {
 		return "888888888888"
@@ -367,6 +379,11 @@ var iamRoleTrustForeignNoCondition = check.AWS(check.Meta{
 	if own == "" {
 		return check.UnknownResult("the role's account is unknown", check.Ev(r.Source, "no account ID"))
 	}
+	callers := foreignCallers(doc, own)
+	if len(callers) == 0 {
+		// Only the own account, services or identity providers are named.
+		return check.PassResult("the trust policy names no principal of another account")
+	}
 	pol, err := iam.Compile(doc, iam.KindResource, "trust policy of role "+r.Name)
 	if err != nil {
 		return check.UnknownResult("trust policy of role "+r.Name+" does not compile: "+err.Error(), check.Ev(doc.Source, "%v", err))
@@ -376,7 +393,7 @@ var iamRoleTrustForeignNoCondition = check.AWS(check.Meta{
 		roleARN = "arn:aws:iam::" + own + ":role/" + r.Name
 	}
 	var ev []check.Evidence
-	for _, caller := range foreignCallers(doc, own) {
+	for _, caller := range callers {
 		req, err := iam.NewRequest(caller, "sts:AssumeRole", roleARN, nil)
 		if err != nil {
 			continue
@@ -484,6 +501,12 @@ var s3BucketPolicyAnyAccount = check.AWS(check.Meta{
 		}
 		if doc == nil {
 			return check.PassResult("bucket has no policy")
+		}
+		// The probes ask as an anonymous caller and as an account the policy
+		// cannot name; only an Allow to everyone ("*") or with NotPrincipal
+		// can match them, so other policies need no engine evaluation.
+		if !expAnyoneMayMatch(doc) {
+			return check.PassResult("no Allow statement of the bucket policy names everyone or uses NotPrincipal")
 		}
 		own := env.AWS.AccountID
 		if own == "" {
