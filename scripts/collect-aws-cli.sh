@@ -106,6 +106,11 @@ else
 	rm -f "$g/iam/.credreport.err"
 	call "$g/iam/get-credential-report" iam get-credential-report
 fi
+# CIS 1.6 (virtual vs hardware root MFA) and 1.19 (expired certificates).
+call "$g/iam/list-virtual-mfa-devices" iam list-virtual-mfa-devices
+call "$g/iam/list-server-certificates" iam list-server-certificates
+# CIS 1.2: ResourceNotFoundException (no security contact) is kept as the answer.
+call "$g/account/get-alternate-contact/SECURITY" account get-alternate-contact --alternate-contact-type SECURITY
 
 # S3: account-level Block Public Access, then every bucket.
 call "$g/s3control/get-public-access-block" s3control get-public-access-block --account-id "$account"
@@ -165,6 +170,15 @@ for r in "${region_list[@]}"; do
 		call "$d/sns/list-subscriptions-by-topic/${topic##*:}" sns list-subscriptions-by-topic --region "$r" --topic-arn "$topic"
 	done < <(list cloudwatch describe-alarms --region "$r" --query "MetricAlarms[].AlarmActions[] | [?contains(@, ':sns:')]" | sort -u)
 	call "$d/securityhub/describe-hub" securityhub describe-hub --region "$r"
+
+	# CIS 1.20 (Access Analyzer), 3.3 (AWS Config), 2.3.1 (EFS encryption).
+	call "$d/accessanalyzer/list-analyzers" accessanalyzer list-analyzers --region "$r"
+	call "$d/configservice/describe-configuration-recorders" configservice describe-configuration-recorders --region "$r"
+	call "$d/configservice/describe-configuration-recorder-status" configservice describe-configuration-recorder-status --region "$r"
+	call "$d/efs/describe-file-systems" efs describe-file-systems --region "$r"
+	# CIS 5.6: routes to VPC peering connections and the peers' CIDRs.
+	call "$d/ec2/describe-route-tables" ec2 describe-route-tables --region "$r"
+	call "$d/ec2/describe-vpc-peering-connections" ec2 describe-vpc-peering-connections --region "$r"
 done
 
 echo "done: cloudward scan aws --snapshot $out" >&2

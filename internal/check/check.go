@@ -26,6 +26,10 @@ const (
 	// Muted is a FAIL or UNKNOWN silenced by a mutelist entry: still listed,
 	// with Finding.Mute saying why, but not counted as a failure.
 	Muted Status = "MUTED"
+	// Suppressed is a FAIL or UNKNOWN silenced by an inline directive in the
+	// IaC file (internal/suppress); Finding.Mute carries the reason and the
+	// directive's file:line. Not a failure, not scored, like Muted.
+	Suppressed Status = "SUPPRESSED"
 )
 
 // Severity ranks the impact of a failing check.

@@ -10,6 +10,7 @@ import (
 	awsm "github.com/cloudward/cloudward/internal/model/aws"
 	"github.com/cloudward/cloudward/internal/scanrun"
 	"github.com/cloudward/cloudward/internal/source/cloudformation"
+	"github.com/cloudward/cloudward/internal/suppress"
 )
 
 // iacFlags are the flags of `scan iac` besides the report flags.
@@ -62,7 +63,13 @@ func newScanIaCCommand(env *Env) *cobra.Command {
 			load := func() ([]*awsm.Inventory, []string, error) {
 				return loadIaC(args, f, params, env.Getenv)
 			}
-			return runScanInventories(cmd, env, &flags, "iac:"+strings.Join(args, ","), "reading infrastructure as code", load)
+			// Inline suppressions (docs/suppressions.md) are read from the
+			// files the findings point at, after the checks ran.
+			sup := suppress.NewApplier()
+			if env.Getenv("CLOUDWARD_DEBUG") != "" {
+				sup.Debug = func(msg string) { fmt.Fprintf(env.Stderr, "cloudward: debug: %s\n", msg) }
+			}
+			return runScanInventories(cmd, env, &flags, "iac:"+strings.Join(args, ","), "reading infrastructure as code", load, sup.Apply)
 		},
 	}
 	fl := cmd.Flags()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -121,14 +122,14 @@ func (f *scanFlags) options(cmd *cobra.Command, env *Env, reg *check.Registry) (
 	}
 	for _, s := range items(f.statuses) {
 		st := check.Status(strings.ToUpper(s))
-		if st != check.Pass && st != check.Fail && st != check.Unknown && st != check.Muted {
-			return nil, usageErr("--status: unknown status %q (want PASS, FAIL, UNKNOWN or MUTED)", s)
+		if st != check.Pass && st != check.Fail && st != check.Unknown && st != check.Muted && st != check.Suppressed {
+			return nil, usageErr("--status: unknown status %q (want PASS, FAIL, UNKNOWN, MUTED or SUPPRESSED)", s)
 		}
 		set(&o.filter.Statuses, st)
 	}
 	if !cmd.Flags().Changed("status") && f.format == "table" {
 		// The table lists what needs attention; its summary still counts PASS.
-		o.filter.Statuses = map[check.Status]bool{check.Fail: true, check.Unknown: true, check.Muted: true}
+		o.filter.Statuses = map[check.Status]bool{check.Fail: true, check.Unknown: true, check.Muted: true, check.Suppressed: true}
 	}
 	if f.mutelist != "" {
 		ml, err := loadMutelist(f.mutelist, reg)
@@ -295,7 +296,7 @@ func runScan(cmd *cobra.Command, env *Env, flags *scanFlags, source string, load
 // runScanInventories is runScan for any source of inventories (snapshot,
 // IaC): load gives the inventories and the warnings to report.
 func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, loading string,
-	load func() ([]*awsm.Inventory, []string, error)) error {
+	load func() ([]*awsm.Inventory, []string, error), after ...func([]check.Finding, time.Time) []string) error {
 	if err := flags.applyConfig(cmd, env); err != nil { // once; scan aws did it in PreRunE
 		return err
 	}
@@ -338,6 +339,10 @@ func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, 
 		return err
 	}
 	finished := env.Now()
+	// after: source-specific post-processing (inline IaC suppressions).
+	for _, fn := range after {
+		warnings = append(warnings, fn(findings, started)...)
+	}
 	if opts.mutelist != nil {
 		// Expiry is judged against the time of the scan, not of the data.
 		out := opts.mutelist.Apply(findings, started, mutelist.InventoryTags(invs))

@@ -319,3 +319,38 @@ func TestDemoIsOneRealisticAccount(t *testing.T) {
 		t.Error("the AccessDenied answer for acme-corp-payroll-exports is not in the coverage")
 	}
 }
+
+// TestDemoCISNewOps pins the CIS checks over operations collected for them
+// (virtual MFA, server certificates, Access Analyzer, AWS Config, EFS).
+func TestDemoCISNewOps(t *testing.T) {
+	byKey, _ := runDemo(t)
+	P, F := check.Pass, check.Fail
+	efs := func(region, id string) string {
+		return "arn:aws:elasticfilesystem:" + region + ":" + acct + ":file-system/" + id
+	}
+	for _, tt := range []struct {
+		check, resource string
+		want            check.Status
+	}{
+		{"aws-iam-root-hardware-mfa-missing", rootARN, F},        // root-account-mfa-device is virtual
+		{"aws-iam-server-certificate-expired", acct, F},          // legacy-elb-2025 expired 2025-08-01
+		{"aws-accessanalyzer-disabled", region("us-east-1"), P},  // acme-account-analyzer ACTIVE
+		{"aws-accessanalyzer-disabled", region("eu-west-1"), F},  // no analyzer
+		{"aws-config-recorder-disabled", region("us-east-1"), P}, // all types, globals, recording
+		{"aws-config-recorder-disabled", region("eu-west-1"), F}, // recorder stopped
+		{"aws-efs-unencrypted", efs("us-east-1", "fs-0c1d2e3f4a5b6c7d8"), P},
+		{"aws-efs-unencrypted", efs("eu-west-1", "fs-0e9d8c7b6a5f4e3d2"), F},                             // analytics-scratch
+		{"aws-account-security-contact-missing", acct, F},                                                // ResourceNotFoundException
+		{"aws-ec2-peering-route-too-broad", ec2("us-east-1", "route-table", "rtb-0a1b2c3d4e5f60711"), P}, // 10.20.0.0/16 = peer VPC
+		{"aws-ec2-peering-route-too-broad", ec2("eu-west-1", "route-table", "rtb-0c3d4e5f6a7b80933"), F}, // 10.0.0.0/8 for a /16 peer
+	} {
+		f, ok := byKey[findingKey{tt.check, tt.resource}]
+		if !ok {
+			t.Errorf("%s on %s: no finding", tt.check, tt.resource)
+			continue
+		}
+		if f.Status != tt.want {
+			t.Errorf("%s on %s: %s (%s), want %s", tt.check, tt.resource, f.Status, f.Message, tt.want)
+		}
+	}
+}

@@ -155,7 +155,7 @@ func (b *Baseline) readFindings(dec *json.Decoder, data []byte, off int64,
 		}
 		b.Findings++
 		failing := *f.Status == string(check.Fail) ||
-			(*f.Status == string(check.Muted) && f.Mute != nil && f.Mute.Status == string(check.Fail))
+			((*f.Status == string(check.Muted) || *f.Status == string(check.Suppressed)) && f.Mute != nil && f.Mute.Status == string(check.Fail))
 		if !failing {
 			continue
 		}
@@ -178,7 +178,7 @@ func (b *Baseline) New(findings []check.Finding) (kept []check.Finding, dropped 
 	kept = make([]check.Finding, 0, len(findings))
 	for i := range findings {
 		f := &findings[i]
-		failing := f.Status == check.Fail || (f.Status == check.Muted && f.Mute != nil && f.Mute.Status == check.Fail)
+		failing := f.Status == check.Fail || ((f.Status == check.Muted || f.Status == check.Suppressed) && f.Mute != nil && f.Mute.Status == check.Fail)
 		if failing && b.failing[CIFingerprint(f)] {
 			dropped++
 			continue

@@ -36,6 +36,7 @@ type jsonSummary struct {
 	Fail       int               `json:"fail"`
 	Unknown    int               `json:"unknown"`
 	Muted      int               `json:"muted,omitempty"`
+	Suppressed int               `json:"suppressed,omitempty"`
 	Listed     int               `json:"listed"`
 	BySeverity map[string]Counts `json:"by_severity"`
 	ByDomain   map[string]Counts `json:"by_domain"`
@@ -61,7 +62,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	sum := jsonSummary{
 		Total: r.Summary.Total(), Pass: r.Summary.Pass, Fail: r.Summary.Fail, Unknown: r.Summary.Unknown,
-		Muted: r.Summary.Muted, Listed: r.Summary.Listed, BySeverity: map[string]Counts{}, ByDomain: map[string]Counts{},
+		Muted: r.Summary.Muted, Suppressed: r.Summary.Suppressed, Listed: r.Summary.Listed, BySeverity: map[string]Counts{}, ByDomain: map[string]Counts{},
 		Score: jsonScore{Score: r.Summary.Score.Overall, ByAccount: r.Summary.Score.ByAccount},
 	}
 	if sum.Score.ByAccount == nil {

@@ -37,7 +37,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		switch f.Status {
 		case check.Fail:
 			s.failures++
-		case check.Unknown, check.Muted:
+		case check.Unknown, check.Muted, check.Suppressed:
 			s.skipped++
 		}
 	}
@@ -84,8 +84,8 @@ func WriteJUnit(w io.Writer, r *Report) error {
 					attr(f.Message), c.Severity, chars(failureText(f)), tail)
 			case check.Unknown:
 				p(">\n      <skipped message=\"%s\"/>\n    </testcase>\n", attr("UNKNOWN: "+f.Message))
-			case check.Muted:
-				msg := "MUTED"
+			case check.Muted, check.Suppressed:
+				msg := string(f.Status)
 				if f.Mute != nil {
 					msg += ": " + muteText(f.Mute)
 				}

@@ -93,7 +93,10 @@ type Summary struct {
 	Listed int
 	// Muted counts the MUTED findings in scope: not failures, not scored,
 	// and not in Counts (so Total is pass + fail + unknown).
-	Muted      int
+	Muted int
+	// Suppressed counts the SUPPRESSED findings (inline IaC directives),
+	// counted like Muted.
+	Suppressed int
 	BySeverity map[check.Severity]Counts
 	ByDomain   map[check.Domain]Counts
 	Score      check.Scores
@@ -230,6 +233,9 @@ func summarize(fs []check.Finding) Summary {
 		if f.Status == check.Muted {
 			s.Muted++
 		}
+		if f.Status == check.Suppressed {
+			s.Suppressed++
+		}
 		c := s.BySeverity[f.Check.Severity]
 		c.add(f.Status)
 		s.BySeverity[f.Check.Severity] = c
@@ -309,6 +315,9 @@ func (r *Report) OneLine() string {
 	muted := ""
 	if s.Muted > 0 {
 		muted = fmt.Sprintf(", %d muted", s.Muted)
+	}
+	if s.Suppressed > 0 {
+		muted += fmt.Sprintf(", %d suppressed", s.Suppressed)
 	}
 	return fmt.Sprintf("%d findings listed (%d fail, %d unknown, %d pass%s in scope); posture score %.1f/100",
 		s.Listed, s.Fail, s.Unknown, s.Pass, muted, s.Score.Overall.Value)

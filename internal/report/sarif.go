@@ -243,6 +243,9 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		if f.Status == check.Muted {
 			res.Suppressions = []sarifSuppress{{Kind: "external", Justification: muteText(f.Mute)}}
 		}
+		if f.Status == check.Suppressed && f.Mute != nil {
+			res.Suppressions = []sarifSuppress{{Kind: "inSource", Justification: muteText(f.Mute)}}
+		}
 		b, err := marshalJSON(res, false)
 		if err != nil {
 			return err
@@ -265,7 +268,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 // sarifResultOf reports whether f is a SARIF result: a FAIL, or a FAIL that
 // a mutelist muted (a suppressed result).
 func sarifResultOf(f *check.Finding) bool {
-	return f.Status == check.Fail || (f.Status == check.Muted && f.Mute != nil && f.Mute.Status == check.Fail)
+	return f.Status == check.Fail || ((f.Status == check.Muted || f.Status == check.Suppressed) && f.Mute != nil && f.Mute.Status == check.Fail)
 }
 
 // marshalJSON encodes v without HTML escaping, indented or on one line,

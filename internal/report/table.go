@@ -31,10 +31,11 @@ var severityColor = map[check.Severity]string{
 }
 
 var statusColor = map[check.Status]string{
-	check.Pass:    "\x1b[32m",
-	check.Fail:    "\x1b[31m",
-	check.Unknown: "\x1b[35m",
-	check.Muted:   "\x1b[2m",
+	check.Pass:       "\x1b[32m",
+	check.Fail:       "\x1b[31m",
+	check.Unknown:    "\x1b[35m",
+	check.Muted:      "\x1b[2m",
+	check.Suppressed: "\x1b[2m",
 }
 
 // maxResourceWidth caps the resource column; the JSON report has full IDs.
@@ -100,7 +101,9 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 			bw.WriteString(pad(resources[i], width[3]) + "  ")
 			bw.WriteString(pad(f.Resource.Region, width[4]) + "  ")
 			msg := f.Message
-			if m := f.Mute; m != nil {
+			if m := f.Mute; m != nil && f.Status == check.Suppressed {
+				msg = fmt.Sprintf("[suppressed by %s (%s): %s] %s", m.Entry, m.Owner, m.Reason, msg)
+			} else if m != nil {
 				msg = fmt.Sprintf("[muted by %s, %s: %s] %s", m.Entry, m.Owner, m.Reason, msg)
 			}
 			bw.WriteString(oneLine(msg) + "\n")
@@ -112,6 +115,9 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 		paint(ansiBold, "Summary:"), s.Total(), s.Pass, s.Fail, s.Unknown, s.Listed)
 	if s.Muted > 0 {
 		fmt.Fprintf(bw, "plus %d muted by the mutelist (not failures, not scored)\n", s.Muted)
+	}
+	if s.Suppressed > 0 {
+		fmt.Fprintf(bw, "plus %d suppressed by inline directives (not failures, not scored)\n", s.Suppressed)
 	}
 	bw.WriteString("\n")
 	fmt.Fprintf(bw, "  %-12s %6s %6s %8s\n", "SEVERITY", "PASS", "FAIL", "UNKNOWN")

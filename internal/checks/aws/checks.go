@@ -20,6 +20,7 @@ func Checks() []*check.Check {
 		iamEngineChecks(),
 		monitoringChecks(),
 		cisModelChecks(),
+		cisNewOpsChecks(),
 	} {
 		all = append(all, group...)
 	}

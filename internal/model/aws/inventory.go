@@ -41,6 +41,7 @@ type Inventory struct {
 	// Trails is unknown when cloudtrail describe-trails was not collected in
 	// any region; known (maybe empty) otherwise.
 	Trails TrailList
+	CIS    CISExtra // server certificates, EFS (cisextra.go)
 
 	// Coverage records which operations were read, missing or failed.
 	Coverage []Coverage

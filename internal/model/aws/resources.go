@@ -539,6 +539,7 @@ type Region struct {
 	// Monitoring is metric filters, alarms, SNS subscriptions and Security
 	// Hub (monitoring.go).
 	Monitoring Monitoring
+	CIS        RegionCIS // Access Analyzer, AWS Config (cisextra.go)
 }
 
 // Ref identifies the region: ID "ACCOUNT/REGION".

@@ -531,8 +531,8 @@ func (l *loader) loadRoot(acct *awsm.Account, rep *credReport, repReason string,
 			}
 		}
 	}
-	// Telling hardware from virtual MFA needs iam list-virtual-mfa-devices,
-	// which this snapshot format does not collect yet.
-	root.HardwareMFA = unknown[bool]("not collected: iam list-virtual-mfa-devices is not part of the snapshot", at("global/iam/list-virtual-mfa-devices.json", ""))
+	// Telling hardware from virtual MFA needs iam list-virtual-mfa-devices:
+	// unknown here, filled in by cisextra.go when that file was collected.
+	root.HardwareMFA = unknown[bool]("not collected: global/iam/list-virtual-mfa-devices.json missing", at("global/iam/list-virtual-mfa-devices.json", ""))
 	l.inv.Root = root
 }

@@ -117,6 +117,7 @@ func LoadFSWithOptions(fsys fs.FS, opts Options) (*Result, error) {
 	l.inv = inv
 	l.loadGlobal()
 	l.loadRegions()
+	l.loadCISExtra()
 	l.warnUnclaimed()
 	l.finish()
 	inv.Index()
