@@ -155,7 +155,7 @@ func evaluateControl(c *Control, byCheck map[string][]*check.Finding, ran func(s
 				cr.Unknown = append(cr.Unknown, f)
 			case check.Pass:
 				cr.Passed++
-			case check.Muted:
+			case check.Muted, check.Suppressed: // inline IaC suppressions count like mutes
 				cr.Muted = append(cr.Muted, f)
 			}
 		}

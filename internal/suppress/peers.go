@@ -53,6 +53,7 @@ var peerIDs = map[string]string{
 	"aws-cloudtrail-encryption-customer-key":     "aws-cloudtrail-kms-encryption-missing",
 	"AVD-AWS-0037":                               "aws-efs-unencrypted",
 	"aws-efs-enable-at-rest-encryption":          "aws-efs-unencrypted",
+	"AVD-AWS-0173":                               "aws-ec2-sg-default-has-rules",
 	"AVD-AWS-0178":                               "aws-ec2-vpc-flow-logs-disabled",
 	"aws-ec2-require-vpc-flow-logs-for-all-vpcs": "aws-ec2-vpc-flow-logs-disabled",
 }
