@@ -520,57 +520,11 @@ func logRecordsS3Data(t *awsm.Trail, read bool) logTri {
 // logS3DataEvents passes when a multi-region, logging trail records S3
 // object read (read true) or write events for all buckets.
 func logS3DataEvents(trails awsm.TrailList, read bool) check.Result {
-	kind := "write"
+	what := "S3 object write events for all buckets"
 	if read {
-		kind = "read"
+		what = "S3 object read events for all buckets"
 	}
-	list, ok := trails.Get()
-	if !ok {
-		return check.UnknownOf("CloudTrail trail list (describe-trails)", trails)
-	}
-	for _, t := range list {
-		if model.IsTrue(t.IsMultiRegion) && model.IsTrue(t.IsLogging) && logRecordsS3Data(t, read) == logYes {
-			return check.PassResult("trail " + t.Name + " is multi-region, logging, and records S3 object " + kind + " events for all buckets")
-		}
-	}
-	if len(list) == 0 {
-		return check.FailResult("the account has no CloudTrail trail", check.Ev(trails.Source(), "describe-trails lists no trails"))
-	}
-	ev := make([]check.Evidence, 0, len(list))
-	unknown := 0
-	for _, t := range list {
-		var not, missing []string
-		switch logTriOf(t.IsMultiRegion) {
-		case logNo:
-			not = append(not, "not multi-region")
-		case logUnknown:
-			missing = append(missing, "IsMultiRegionTrail "+t.IsMultiRegion.Reason())
-		}
-		switch logTriOf(t.IsLogging) {
-		case logNo:
-			not = append(not, "not logging (IsLogging false)")
-		case logUnknown:
-			missing = append(missing, "trail status (IsLogging) "+t.IsLogging.Reason())
-		}
-		switch logRecordsS3Data(t, read) {
-		case logNo:
-			not = append(not, "event selectors do not record S3 object "+kind+" events for all buckets")
-		case logUnknown:
-			missing = append(missing, "event selectors "+t.EventSelectors.Reason())
-		}
-		if len(not) > 0 {
-			ev = append(ev, check.Ev(t.Source, "trail %s does not qualify: %s", logTrailName(t), strings.Join(not, "; ")))
-			continue
-		}
-		unknown++
-		ev = append(ev, check.Ev(t.Source, "trail %s cannot be assessed: %s", logTrailName(t), strings.Join(missing, "; ")))
-	}
-	if unknown > 0 {
-		return check.UnknownResult(fmt.Sprintf("no trail is known to record S3 object %s events in every region; %d of %d trail(s) could not be assessed",
-			kind, unknown, len(list)), ev...)
-	}
-	return check.FailResult(fmt.Sprintf("none of the %d trail(s) is multi-region, logging and recording S3 object %s events for all buckets",
-		len(list), kind), ev...)
+	return logAccountTrail(trails, what, func(t *awsm.Trail) logTri { return logRecordsS3Data(t, read) })
 }
 
 var sgCIFSOpen = check.AWS(check.Meta{

@@ -180,19 +180,27 @@ func logTrailQualifies(t *awsm.Trail) bool {
 }
 
 func logMultiRegionTrail(trails awsm.TrailList) check.Result {
+	return logAccountTrail(trails, "all management events, read and write", logRecordsManagementRW)
+}
+
+// logAccountTrail is the account-level trail question several checks ask:
+// is some trail multi-region, logging, and recording what (records says
+// whether a trail's selectors do)? When none is, the evidence says for each
+// trail why not, or what is missing to tell; UNKNOWN when a trail could not
+// be assessed and none is known to qualify.
+func logAccountTrail(trails awsm.TrailList, what string, records func(*awsm.Trail) logTri) check.Result {
 	list, ok := trails.Get()
 	if !ok {
 		return check.UnknownOf("CloudTrail trail list (describe-trails)", trails)
 	}
 	for _, t := range list {
-		if logTrailQualifies(t) {
-			return check.PassResult("trail " + t.Name + " is multi-region, logging, and records management read and write events")
+		if model.IsTrue(t.IsMultiRegion) && model.IsTrue(t.IsLogging) && records(t) == logYes {
+			return check.PassResult("trail " + t.Name + " is multi-region, logging, and records " + what)
 		}
 	}
 	if len(list) == 0 {
 		return check.FailResult("the account has no CloudTrail trail", check.Ev(trails.Source(), "describe-trails lists no trails"))
 	}
-	// No trail qualifies: say for each trail why not, or what is missing to tell.
 	ev := make([]check.Evidence, 0, len(list))
 	unknown := 0
 	for _, t := range list {
@@ -209,24 +217,24 @@ func logMultiRegionTrail(trails awsm.TrailList) check.Result {
 		case logUnknown:
 			missing = append(missing, "trail status (IsLogging) "+t.IsLogging.Reason())
 		}
-		switch logRecordsManagementRW(t) {
+		switch records(t) {
 		case logNo:
-			not = append(not, "event selectors do not record all management events, read and write")
+			not = append(not, "event selectors do not record "+what)
 		case logUnknown:
 			missing = append(missing, "event selectors "+t.EventSelectors.Reason())
 		}
-		src := t.Source
 		if len(not) > 0 {
-			ev = append(ev, check.Ev(src, "trail %s does not qualify: %s", logTrailName(t), strings.Join(not, "; ")))
+			ev = append(ev, check.Ev(t.Source, "trail %s does not qualify: %s", logTrailName(t), strings.Join(not, "; ")))
 			continue
 		}
 		unknown++
-		ev = append(ev, check.Ev(src, "trail %s cannot be assessed: %s", logTrailName(t), strings.Join(missing, "; ")))
+		ev = append(ev, check.Ev(t.Source, "trail %s cannot be assessed: %s", logTrailName(t), strings.Join(missing, "; ")))
 	}
 	if unknown > 0 {
-		return check.UnknownResult(fmt.Sprintf("no trail is known to be multi-region, logging and recording management read and write events; %d of %d trail(s) could not be assessed", unknown, len(list)), ev...)
+		return check.UnknownResult(fmt.Sprintf("no trail is known to be multi-region, logging and recording %s; %d of %d trail(s) could not be assessed",
+			what, unknown, len(list)), ev...)
 	}
-	return check.FailResult(fmt.Sprintf("none of the %d trail(s) is multi-region, logging and recording management read and write events", len(list)), ev...)
+	return check.FailResult(fmt.Sprintf("none of the %d trail(s) is multi-region, logging and recording %s", len(list), what), ev...)
 }
 
 // logTrailName names a trail for evidence: name and ARN.
