@@ -34,7 +34,7 @@ var accountS3PublicAccessBlockOff = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-account.html",
 	},
 	Frameworks: map[string][]string{CIS: {"2.1.4"}},
-}, expAccountList, func(_ *check.Env, a *awsm.Account) check.Result {
+}, accountList, func(_ *check.Env, a *awsm.Account) check.Result {
 	pab := a.S3PublicAccessBlock
 	if model.IsFalse(pab.Configured) {
 		return check.FailResult("account-level S3 Block Public Access is not configured (all four settings off)",
@@ -83,19 +83,4 @@ func expPABSettings(p awsm.PublicAccessBlock) [4]expPABSetting {
 		{"BlockPublicPolicy", p.BlockPublicPolicy},
 		{"RestrictPublicBuckets", p.RestrictPublicBuckets},
 	}
-}
-
-// expAccountList lists the account as the one resource of account-level
-// checks. Without account data (a source that fills none) a bare account
-// built from the inventory's ID stands in, so that account-level checks
-// report UNKNOWN instead of silently reporting nothing.
-func expAccountList(inv *awsm.Inventory) []*awsm.Account {
-	if inv.Account != nil {
-		return []*awsm.Account{inv.Account}
-	}
-	if inv.AccountID == "" {
-		return nil
-	}
-	return []*awsm.Account{{Identity: awsm.Identity{ARN: inv.AccountID, ID: inv.AccountID, Name: inv.AccountID,
-		Region: "global", AccountID: inv.AccountID, Partition: inv.Partition}}}
 }

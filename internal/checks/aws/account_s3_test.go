@@ -52,7 +52,7 @@ func TestAccountS3PublicAccessBlockOff(t *testing.T) {
 }
 
 func TestExpAccountListWithoutAnyAccount(t *testing.T) {
-	if got := expAccountList(&awsm.Inventory{}); len(got) != 0 {
+	if got := accountList(&awsm.Inventory{}); len(got) != 0 {
 		t.Fatalf("inventory without account ID listed %d accounts", len(got))
 	}
 }

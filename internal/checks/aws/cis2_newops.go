@@ -91,12 +91,7 @@ var iamServerCertificateExpired = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html",
 	},
 	DeployedOnly: true,
-}, func(inv *awsm.Inventory) []*awsm.Account {
-	if inv.Account == nil {
-		return nil
-	}
-	return []*awsm.Account{inv.Account}
-}, func(env *check.Env, _ *awsm.Account) check.Result {
+}, accountList, func(env *check.Env, _ *awsm.Account) check.Result {
 	list := env.AWS.CIS.ServerCertificates
 	certs, ok := list.Get()
 	if !ok {
@@ -347,12 +342,7 @@ var accountSecurityContactMissing = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-alternate.html",
 	},
 	DeployedOnly: true,
-}, func(inv *awsm.Inventory) []*awsm.Account {
-	if inv.Account == nil {
-		return nil
-	}
-	return []*awsm.Account{inv.Account}
-}, func(env *check.Env, _ *awsm.Account) check.Result {
+}, accountList, func(env *check.Env, _ *awsm.Account) check.Result {
 	c := env.AWS.CIS.SecurityContact
 	has, ok := c.Get()
 	switch {

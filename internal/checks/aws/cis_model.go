@@ -83,7 +83,7 @@ var iamSupportRoleMissing = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSSupportAccess.html",
 	},
 	Frameworks: map[string][]string{CIS: {"1.17"}},
-}, expAccountList, func(env *check.Env, _ *awsm.Account) check.Result {
+}, accountList, func(env *check.Env, _ *awsm.Account) check.Result {
 	inv := env.AWS
 	if res, ok := iamAuthDetailsUnknown(inv, "IAM policy attachments"); !ok {
 		return res
@@ -400,7 +400,7 @@ var cloudtrailS3WriteEventsMissing = check.AWS(check.Meta{
 	},
 	References: []string{"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html"},
 	Frameworks: map[string][]string{CIS: {"3.8"}},
-}, expAccountList, func(env *check.Env, _ *awsm.Account) check.Result {
+}, accountList, func(env *check.Env, _ *awsm.Account) check.Result {
 	return logS3DataEvents(env.AWS.Trails, false)
 })
 
@@ -426,7 +426,7 @@ var cloudtrailS3ReadEventsMissing = check.AWS(check.Meta{
 	},
 	References: []string{"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html"},
 	Frameworks: map[string][]string{CIS: {"3.9"}},
-}, expAccountList, func(env *check.Env, _ *awsm.Account) check.Result {
+}, accountList, func(env *check.Env, _ *awsm.Account) check.Result {
 	return logS3DataEvents(env.AWS.Trails, true)
 })
 

@@ -41,7 +41,7 @@ var cloudtrailMultiRegionMissing = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html",
 	},
 	Frameworks: map[string][]string{CIS: {"3.1"}},
-}, expAccountList, func(env *check.Env, _ *awsm.Account) check.Result {
+}, accountList, func(env *check.Env, _ *awsm.Account) check.Result {
 	return logMultiRegionTrail(env.AWS.Trails)
 })
 

@@ -40,20 +40,6 @@ func iamRootList(inv *awsm.Inventory) []*awsm.RootUser {
 	}}}
 }
 
-// iamAccountList lists the account as the one resource of account-level IAM
-// checks, with a bare stand-in (every setting unknown) when the source filled
-// no account data.
-func iamAccountList(inv *awsm.Inventory) []*awsm.Account {
-	if inv.Account != nil {
-		return []*awsm.Account{inv.Account}
-	}
-	if inv.AccountID == "" {
-		return nil
-	}
-	return []*awsm.Account{{Identity: awsm.Identity{ARN: inv.AccountID, ID: inv.AccountID, Name: inv.AccountID,
-		Region: "global", AccountID: inv.AccountID, Partition: inv.Partition}}}
-}
-
 // iamUsers lists the IAM users.
 func iamUsers(inv *awsm.Inventory) []*awsm.User { return inv.Users }
 

@@ -38,7 +38,7 @@ var iamPasswordPolicyWeak = check.AWS(check.Meta{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html",
 	},
 	Frameworks: map[string][]string{CIS: {"1.8", "1.9"}},
-}, iamAccountList, func(_ *check.Env, a *awsm.Account) check.Result {
+}, accountList, func(_ *check.Env, a *awsm.Account) check.Result {
 	pp := &a.PasswordPolicy
 	exists, ok := pp.Exists.Get()
 	switch {

@@ -132,7 +132,7 @@ func (s *monSpec) check() *check.Check {
 			"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
 		},
 		Frameworks: map[string][]string{CIS: {s.control}},
-	}, expAccountList, func(env *check.Env, _ *awsm.Account) check.Result {
+	}, accountList, func(env *check.Env, _ *awsm.Account) check.Result {
 		return monEvaluate(env.AWS, s)
 	})
 }
