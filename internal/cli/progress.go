@@ -34,7 +34,11 @@ func newProgress(env *Env) *progress {
 			defer p.mu.Unlock()
 			if p.on {
 				p.shown = true
-				p.draw()
+				// Before the first phase is named there is nothing to
+				// say: the next set draws the line.
+				if p.phase != "" {
+					p.draw()
+				}
 			}
 		})
 	}
