@@ -226,6 +226,8 @@ func TestDemoExpectations(t *testing.T) {
 		{"aws-iam-user-admin-access", user("ci/ci-legacy"), F}, // LegacyAutomation v2 allows *:*
 		{"aws-iam-user-admin-access", user("bob.nguyen"), P},
 		{"aws-iam-user-admin-access", user("dave.okafor"), P},
+		{"aws-iam-user-setup-key-unused", user("dave.okafor"), F},
+		{"aws-iam-user-setup-key-unused", user("carol.diaz"), P},
 		{"aws-iam-user-direct-policies", user("ci/ci-deploy"), F},
 		{"aws-iam-user-direct-policies", user("alice.martin"), P},
 		{"aws-iam-access-key-not-rotated", user("carol.diaz"), F}, // rotated 200 days ago

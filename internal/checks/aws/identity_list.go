@@ -19,5 +19,6 @@ func identityChecks() []*check.Check {
 		iamPasswordPolicyWeak,
 		iamPolicyAdminWildcard,
 		iamRoleTrustUnrestricted,
+		iamUserSetupKeyUnused,
 	}
 }
