@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudward/cloudward/internal/check"
 	awsm "github.com/cloudward/cloudward/internal/model/aws"
 )
 
@@ -77,4 +78,18 @@ func iamPlural(n int, word string) string {
 		return strconv.Itoa(n) + " " + word[:len(word)-1] + "ies"
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// iamConsoleUser returns ok true for a user known to have a console
+// password; otherwise the result to return: N/A without a password (the
+// check concerns console users only), UNKNOWN when that is not known.
+func iamConsoleUser(u *awsm.User) (check.Result, bool) {
+	pw, ok := u.Credentials.PasswordEnabled.Get()
+	switch {
+	case !ok:
+		return check.UnknownOf("console password status of user "+iamUserName(u), u.Credentials.PasswordEnabled), false
+	case !pw:
+		return check.Skip(), false
+	}
+	return check.Result{}, true
 }

@@ -36,13 +36,8 @@ var iamUserSetupKeyUnused = check.AWS(check.Meta{
 	Frameworks:   map[string][]string{CIS: {"1.11"}},
 	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamUsers, func(_ *check.Env, u *awsm.User) check.Result {
-	c := &u.Credentials
-	pw, ok := c.PasswordEnabled.Get()
-	switch {
-	case !ok:
-		return check.UnknownOf("console password status of user "+iamUserName(u), c.PasswordEnabled)
-	case !pw:
-		return check.Skip() // not a console user: keys are its business
+	if res, ok := iamConsoleUser(u); !ok {
+		return res
 	}
 	active, n, res, ok := iamActiveKeys(u)
 	if !ok {

@@ -37,14 +37,10 @@ var iamUserConsoleMFAMissing = check.AWS(check.Meta{
 	Frameworks:   map[string][]string{CIS: {"1.10"}},
 	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamUsers, func(_ *check.Env, u *awsm.User) check.Result {
-	c := &u.Credentials
-	pw, ok := c.PasswordEnabled.Get()
-	switch {
-	case !ok:
-		return check.UnknownOf("console password status of user "+iamUserName(u), c.PasswordEnabled)
-	case !pw:
-		return check.Skip()
+	if res, ok := iamConsoleUser(u); !ok {
+		return res
 	}
+	c := &u.Credentials
 	mfa, ok := c.MFAActive.Get()
 	switch {
 	case !ok:
@@ -290,14 +286,10 @@ var iamUserPasswordUnused = check.AWS(check.Meta{
 	Frameworks:   map[string][]string{CIS: {"1.12"}},
 	DeployedOnly: true, // credential-report data exists only once deployed
 }, iamUsers, func(env *check.Env, u *awsm.User) check.Result {
-	c := &u.Credentials
-	pw, ok := c.PasswordEnabled.Get()
-	switch {
-	case !ok:
-		return check.UnknownOf("console password status of user "+iamUserName(u), c.PasswordEnabled)
-	case !pw:
-		return check.Skip()
+	if res, ok := iamConsoleUser(u); !ok {
+		return res
 	}
+	c := &u.Credentials
 	if t, ok := c.PasswordLastUsed.Get(); ok {
 		if iamOlderThan(env.Now, t, iamPasswordUnusedDays) {
 			return check.FailResult("user "+iamUserName(u)+" has a console password unused for "+strconv.Itoa(iamAgeDays(env.Now, t))+" days",
