@@ -44,6 +44,17 @@ type pager struct {
 
 var ec2Page = func(list string) *pager { return &pager{lists: []string{list}, in: "NextToken", out: "NextToken"} }
 
+// lookupOp finds an operation in the foundation's table or in one of the
+// tables of issue 4's extra operations (one file per group).
+func lookupOp(key string) (op, bool) {
+	for _, t := range []map[string]op{ops, opsCIS, opsNetwork, opsPolicy} {
+		if o, ok := t[key]; ok {
+			return o, true
+		}
+	}
+	return op{}, false
+}
+
 // ops maps "service:Action" to its operation.
 var ops = map[string]op{
 	"sts:GetCallerIdentity": {cli: "sts/get-caller-identity", out: func() any { return &sts.GetCallerIdentityOutput{} }},
@@ -119,7 +130,7 @@ func bucketKey(c *call) string {
 
 // handle answers a decoded call.
 func (s *Server) handle(c *call) {
-	o, ok := ops[c.service+":"+c.action]
+	o, ok := lookupOp(c.service + ":" + c.action)
 	if !ok {
 		s.writeError(c, Error{Code: "InvalidAction", Message: fmt.Sprintf("fakeaws does not implement %s:%s", c.service, c.action), Status: 400})
 		return

@@ -42,6 +42,10 @@ type Inventory struct {
 	// any region; known (maybe empty) otherwise.
 	Trails TrailList
 	CIS    CISExtra // server certificates, EFS (cisextra.go)
+	// Network and PolicyHolders hold issue 4's extra resource kinds
+	// (network_resources.go, policy_resources.go).
+	Network       NetworkResources
+	PolicyHolders PolicyResources
 
 	// Coverage records which operations were read, missing or failed.
 	Coverage []Coverage
@@ -152,6 +156,8 @@ func (inv *Inventory) Index() {
 	if ts, ok := inv.Trails.Get(); ok {
 		cacheRefs(ts)
 	}
+	inv.Network.cacheRefs()
+	inv.PolicyHolders.cacheRefs()
 	inv.policyByARN = make(map[string]*ManagedPolicy, len(inv.Policies))
 	for _, p := range inv.Policies {
 		inv.policyByARN[p.ARN] = p

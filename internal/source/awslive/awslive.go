@@ -31,9 +31,43 @@ import (
 	smithy "github.com/aws/smithy-go"
 )
 
-// Services are the services a collection can cover (--services); sts is
-// always called, and s3 includes S3 Control's account-level block.
-var Services = []string{"iam", "s3", "ec2", "rds", "kms", "cloudtrail", "guardduty"}
+// Services are the services a collection can cover (--services), in
+// collection order; sts is always called, and s3 includes S3 Control's
+// account-level block.
+var Services = serviceNames()
+
+// service is one --services entry. A global service is collected once per
+// account, a regional one once per region (region is then set).
+type service struct {
+	name    string
+	global  bool
+	collect func(c *collector, ctx context.Context, region string, goDo func(func()))
+}
+
+// serviceTable lists every service; each group lives next to its
+// collectors.
+func serviceTable() []service {
+	return slices.Concat(coreServices, cisServices, networkServices, policyServices)
+}
+
+func serviceNames() []string {
+	var names []string
+	for _, s := range serviceTable() {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+// coreServices are the foundation's services (snapshot format v1).
+var coreServices = []service{
+	{"iam", true, func(c *collector, ctx context.Context, _ string, goDo func(func())) { c.collectIAM(ctx, goDo) }},
+	{"s3", true, func(c *collector, ctx context.Context, _ string, goDo func(func())) { c.collectS3(ctx, goDo) }},
+	{"ec2", false, (*collector).collectEC2},
+	{"rds", false, (*collector).collectRDS},
+	{"kms", false, (*collector).collectKMS},
+	{"cloudtrail", false, (*collector).collectCloudTrail},
+	{"guardduty", false, (*collector).collectGuardDuty},
+}
 
 // Defaults.
 const (
@@ -352,13 +386,13 @@ func (c *collector) collectAccount(ctx context.Context, regions []string) {
 	tr := c.opts.Tracker
 	tr.addRegions(len(regions))
 	units := 0
-	for _, s := range []string{"iam", "s3"} {
-		if c.services[s] {
+	table := serviceTable()
+	for _, s := range table {
+		switch {
+		case !c.services[s.name]:
+		case s.global:
 			units++
-		}
-	}
-	for _, s := range []string{"ec2", "rds", "kms", "cloudtrail", "guardduty"} {
-		if c.services[s] {
+		default:
 			units += len(regions)
 		}
 	}
@@ -380,27 +414,16 @@ func (c *collector) collectAccount(ctx context.Context, regions []string) {
 			f()
 		}
 	}
-	if c.services["iam"] {
-		goDo(func() { c.collectIAM(ctx, goDo); tr.serviceDone() })
-	}
-	if c.services["s3"] {
-		goDo(func() { c.collectS3(ctx, goDo); tr.serviceDone() })
+	for _, s := range table {
+		if c.services[s.name] && s.global {
+			goDo(func() { s.collect(c, ctx, "", goDo); tr.serviceDone() })
+		}
 	}
 	for _, r := range regions {
-		if c.services["ec2"] {
-			goDo(func() { c.collectEC2(ctx, r, goDo); tr.serviceDone() })
-		}
-		if c.services["rds"] {
-			goDo(func() { c.collectRDS(ctx, r, goDo); tr.serviceDone() })
-		}
-		if c.services["kms"] {
-			goDo(func() { c.collectKMS(ctx, r, goDo); tr.serviceDone() })
-		}
-		if c.services["cloudtrail"] {
-			goDo(func() { c.collectCloudTrail(ctx, r, goDo); tr.serviceDone() })
-		}
-		if c.services["guardduty"] {
-			goDo(func() { c.collectGuardDuty(ctx, r, goDo); tr.serviceDone() })
+		for _, s := range table {
+			if c.services[s.name] && !s.global {
+				goDo(func() { s.collect(c, ctx, r, goDo); tr.serviceDone() })
+			}
 		}
 	}
 	wg.Wait()

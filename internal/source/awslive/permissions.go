@@ -1,9 +1,14 @@
 package awslive
 
+import "slices"
+
 // Permissions are the IAM actions the collector can call, all read-only.
 // docs/aws-permissions.md holds the policy granting exactly these; a test
 // checks the two agree and that every call the collector makes is listed.
-var Permissions = []string{
+var Permissions = slices.Concat(corePermissions, cisPermissions, networkPermissions, policyPermissions)
+
+// corePermissions are the foundation services' actions.
+var corePermissions = []string{
 	"sts:GetCallerIdentity",
 	"iam:GetAccountAuthorizationDetails",
 	"iam:GenerateCredentialReport",

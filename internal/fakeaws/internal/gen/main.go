@@ -21,6 +21,10 @@ var roots = []string{
 	"DescribeSecurityGroupsOutput", "DescribeInstancesOutput", "DescribeVolumesOutput",
 	"GetEbsEncryptionByDefaultOutput", "DescribeVpcsOutput", "DescribeFlowLogsOutput",
 	"DescribeNetworkAclsOutput", "DescribeRegionsOutput",
+	// Issue 4's extra operations.
+	"DescribeRouteTablesOutput", "DescribeVpcPeeringConnectionsOutput", "DescribeSnapshotsOutput",
+	"DescribeSnapshotAttributeOutput", "DescribeSubnetsOutput", "DescribeInternetGatewaysOutput",
+	"DescribeNetworkInterfacesOutput",
 }
 
 var (
