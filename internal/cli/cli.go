@@ -172,6 +172,7 @@ func NewRootCommand(env *Env) *cobra.Command {
 		newVersionCommand(env),
 		newIAMCommand(env),
 		newHistoryCommand(env), newDiffCommand(env), newFindingsCommand(env),
+		newPruneCommand(env),
 		newServeCommand(env), newWorkerCommand(env),
 	)
 	return root

@@ -34,7 +34,7 @@ func (f *liveFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.sessionName, "session-name", "", "session `NAME` for --role-arn (default cloudward)")
 	fl.StringSliceVar(&f.regions, "regions", nil, "collect these regions: comma `LIST` (default: every enabled region)")
 	fl.StringSliceVar(&f.services, "services", nil, "collect these services: comma `LIST` of "+strings.Join(awslive.Services, ",")+" (default all)")
-	fl.IntVar(&f.parallel, "parallel", awslive.DefaultParallel, "at most `N` API calls in flight")
+	fl.IntVar(&f.parallel, "parallel", awslive.DefaultParallel, "at most `N` API calls in flight in each region")
 	fl.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to `URL` (an emulator or a fake; AWS_ENDPOINT_URL works too)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress or summary on stderr")
 	fl.BoolVar(&f.org, "org", false, "collect every active account of the organization (run from the management or a delegated administrator account; needs --org-role)")

@@ -15,6 +15,7 @@ func liveEnv(t *testing.T, sc fakeaws.Scenario) *fakeaws.Server {
 	t.Helper()
 	sc.Snapshot = os.DirFS(filepath.Join("..", "source", "snapshot", "testdata", "basic"))
 	sc.AccessKeyID = "AKIAFAKECLITESTKEY01"
+	sc.SecretAccessKey = "cli/test/SecretDoNotLeak0123456789abcdefg" // signatures are verified
 	srv, err := fakeaws.Start(sc)
 	if err != nil {
 		t.Fatal(err)

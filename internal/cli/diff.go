@@ -16,7 +16,7 @@ import (
 )
 
 func newDiffCommand(env *Env) *cobra.Command {
-	var db, format string
+	var db, format, cfgPath string
 	cmd := &cobra.Command{
 		Use:   "diff [SCAN_A] [SCAN_B]",
 		Short: "Compare two stored scans: new, resolved, still failing, regressed findings",
@@ -31,6 +31,10 @@ func newDiffCommand(env *Env) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if db, err = storeCommandDB(cmd, env, cfgPath, "diff"); err != nil {
+				return err
+			}
 			if err := checkFormat(format); err != nil {
 				return err
 			}
@@ -94,6 +98,7 @@ func newDiffCommand(env *Env) *cobra.Command {
 		},
 	}
 	dbFlag(cmd, &db)
+	configFlag(cmd, &cfgPath)
 	cmd.Flags().StringVar(&format, "format", "table", "output `FORMAT`: table, json or csv")
 	return cmd
 }

@@ -17,7 +17,7 @@ import (
 )
 
 func newFindingsCommand(env *Env) *cobra.Command {
-	var db, format, scanID string
+	var db, format, scanID, cfgPath string
 	var states, severities, checks, accounts, regions, statuses []string
 	var limit, offset int
 	cmd := &cobra.Command{
@@ -31,6 +31,10 @@ func newFindingsCommand(env *Env) *cobra.Command {
 			"  cloudward findings --scan 3f2a --status FAIL --region eu-west-1 --limit 50",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if db, err = storeCommandDB(cmd, env, cfgPath, "findings"); err != nil {
+				return err
+			}
 			if err := checkFormat(format); err != nil {
 				return err
 			}
@@ -42,7 +46,6 @@ func newFindingsCommand(env *Env) *cobra.Command {
 			if offset > 0 && limit == 0 {
 				return usageErr("--offset needs --limit")
 			}
-			var err error
 			if q.Severities, err = parseSeverities(severities); err != nil {
 				return err
 			}
@@ -62,7 +65,8 @@ func newFindingsCommand(env *Env) *cobra.Command {
 				}
 				q.States = append(q.States, s)
 			}
-			if !cmd.Flags().Changed("state") && scanID == "" {
+			// --state given, or set by the config file's findings: section.
+			if len(items(states)) == 0 && scanID == "" {
 				q.States = []string{store.StateOpen, store.StateReopened}
 			}
 			st, err := openStore(cmd.Context(), env, db)
@@ -85,6 +89,7 @@ func newFindingsCommand(env *Env) *cobra.Command {
 		},
 	}
 	dbFlag(cmd, &db)
+	configFlag(cmd, &cfgPath)
 	fl := cmd.Flags()
 	fl.StringVar(&format, "format", "table", "output `FORMAT`: table, json or csv")
 	fl.StringSliceVar(&states, "state", nil, "only these states: `LIST` of open,resolved,reopened,muted, or all (default open,reopened)")

@@ -13,24 +13,26 @@ import (
 func TestFrameworksCommand(t *testing.T) {
 	r := run(t, runOpts{}, "frameworks")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "ID ") ||
-		!strings.Contains(r.stdout, "\ncis-aws-4.0           64         37         60  CIS Amazon Web Services Foundations Benchmark 4.0.1\n") {
+		!strings.Contains(r.stdout, "\ncis-aws-4.0           64         36         62             62      100%  CIS Amazon Web Services Foundations Benchmark 4.0.1\n") {
 		t.Errorf("frameworks (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = run(t, runOpts{}, "frameworks", "--format", "json")
 	var list []struct {
 		ID                             string
 		Controls, Automated, Evaluated int
+		APIEvaluable                   int `json:"api_evaluable"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 10 || list[4].ID != "cis-aws-7.0" || list[4].Controls != 70 {
+	if len(list) != 10 || list[4].ID != "cis-aws-7.0" || list[4].Controls != 70 ||
+		list[1].ID != "cis-aws-4.0" || list[1].APIEvaluable != 62 || list[1].Evaluated != 62 {
 		t.Errorf("json list %+v", list)
 	}
 
 	r = run(t, runOpts{}, "frameworks", "show", "cis-aws-4.0")
 	if r.code != 0 || !strings.Contains(r.stdout, "\n1.10   1      automated   aws-iam-user-console-mfa-missing ") ||
-		!strings.Contains(r.stdout, "64 controls, 37 automated, 60 evaluated by cloudward") {
+		!strings.Contains(r.stdout, "64 controls, 36 automated, 62 evaluated by cloudward, 62 API-evaluable (100% evaluated)") {
 		t.Errorf("show table (exit %d):\n%s", r.code, r.stdout)
 	}
 	r = run(t, runOpts{}, "frameworks", "show", "pci-dss-4.0", "--format", "csv")

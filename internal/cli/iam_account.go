@@ -90,7 +90,9 @@ func newIAMCanCommand(env *Env) *cobra.Command {
 		Short: "Decide whether a user or role of an account may call an action on a resource, and why",
 		Long: "PRINCIPAL is a user or role ARN, user/NAME or role/NAME; ACTION is service:Action; RESOURCE is an ARN\n" +
 			"or * for actions without a resource. The answer uses the principal's inline, managed and group\n" +
-			"policies, its permissions boundary and the resource's policy (S3 bucket policy, role trust policy).\n" +
+			"policies, its permissions boundary, the resource's policy (S3 bucket, role trust, KMS key, Lambda,\n" +
+			"SQS, SNS, Secrets Manager, ECR) and the SCPs/RCPs of the account's organization path when collected;\n" +
+			"an Allow that assumes SCPs/RCPs not collected allow says so.\n" +
 			"Without --snapshot or --demo the account is collected live first (read-only; the flags of\n" +
 			"`cloudward scan aws`: --profile, --role-arn, --regions, ...).\n" +
 			"Exit code 0 whenever the question was answered, whatever the decision (read it from the output);\n" +
@@ -170,6 +172,12 @@ func newIAMWhoCanCommand(env *Env) *cobra.Command {
 			}
 			_, err = fmt.Fprintf(env.Stdout, "%d of %d principals of account %s, and %d outside it, can call %s on %s\n",
 				inside, len(a.Principals), a.ID, len(answers)-inside, args[0], args[1])
+			for i := range answers {
+				if answers[i].OrgNote != "" {
+					_, err = fmt.Fprintf(env.Stdout, "note: answers %s (%s)\n", answers[i].OrgNote, answers[i].OrgDetail)
+					break
+				}
+			}
 			return err
 		},
 	}
@@ -196,12 +204,18 @@ type iamAnswerJSON struct {
 	Reasons             []iamReasonJSON `json:"reasons"`
 	ResourcePolicyKnown bool            `json:"resource_policy_known"`
 	Incomplete          []string        `json:"incomplete,omitempty"`
+	// Assumption is set on an Allow that assumes organization policies
+	// (SCPs/RCPs) that were not collected allow the request.
+	Assumption string `json:"assumption,omitempty"`
 }
 
 func answerJSON(ans *iam.Answer) iamAnswerJSON {
 	out := iamAnswerJSON{Principal: ans.Principal.ARN, External: ans.Principal.Type == "external", Action: ans.Action, Resource: ans.Resource,
 		Decision: ans.Result.Decision, Reasons: []iamReasonJSON{}, ResourcePolicyKnown: ans.ResourcePolicyKnown,
-		Incomplete: ans.Principal.Incomplete}
+		Incomplete: ans.Principal.Incomplete, Assumption: strings.TrimSpace(ans.OrgNote + ": " + ans.OrgDetail)}
+	if ans.OrgNote == "" {
+		out.Assumption = ""
+	}
 	for _, r := range ans.Result.Reasons {
 		rj := iamReasonJSON{Kind: string(r.Kind), Policy: r.Policy, Sid: r.Sid, Effect: r.Effect, Rule: r.Rule}
 		for pol, via := range ans.Principal.Via {
@@ -219,7 +233,12 @@ func answerJSON(ans *iam.Answer) iamAnswerJSON {
 }
 
 func writeAnswerTable(w io.Writer, ans *iam.Answer) error {
-	fmt.Fprintf(w, "%s: %s may call %s on %s? %s\n", ans.Result.Decision, ans.Principal.ARN, ans.Action, ans.Resource,
+	decision := string(ans.Result.Decision)
+	if ans.OrgNote != "" {
+		decision += " (" + ans.OrgNote + ")"
+		defer fmt.Fprintf(w, "  note: %s\n", ans.OrgDetail)
+	}
+	fmt.Fprintf(w, "%s: %s may call %s on %s? %s\n", decision, ans.Principal.ARN, ans.Action, ans.Resource,
 		map[bool]string{true: "yes", false: "no"}[ans.Result.Decision == iam.Allow])
 	for _, line := range ans.Explain() {
 		fmt.Fprintf(w, "  - %s\n", line)

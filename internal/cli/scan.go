@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +17,7 @@ import (
 	awsm "github.com/cloudward/cloudward/internal/model/aws"
 	"github.com/cloudward/cloudward/internal/mutelist"
 	"github.com/cloudward/cloudward/internal/report"
+	"github.com/cloudward/cloudward/internal/scanrun"
 	"github.com/cloudward/cloudward/internal/source/snapshot"
 )
 
@@ -317,13 +319,6 @@ func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, 
 	prog := newProgress(env)
 	defer prog.done()
 
-	started := env.Now()
-	prog.set(loading)
-	invs, warnings, err := load()
-	if err != nil {
-		return inputErr(err)
-	}
-
 	// Run only the checks the filters can keep; the report filters again.
 	var checks []*check.Check
 	for _, c := range reg.All() {
@@ -333,37 +328,35 @@ func runScanInventories(cmd *cobra.Command, env *Env, flags *scanFlags, source, 
 			checks = append(checks, c)
 		}
 	}
-	prog.set(fmt.Sprintf("evaluating %d checks", len(checks)))
-	findings, err := check.Run(context.Background(), check.Input{AWS: invs}, checks)
+	// The pipeline serve and workers run (internal/scanrun), with the
+	// scan command's selection, hooks and --baseline.
+	baselined := 0
+	ro := scanrun.Options{
+		Registry: reg, Mutelist: opts.mutelist, Version: env.Version, Now: env.Now, NewID: env.NewScanID,
+		Checks: checks, Progress: prog.set, After: after, Filter: opts.filter, KeepEmptyAccount: true,
+	}
+	if opts.baseline != nil {
+		// --baseline: the report lists and fails on new failures only; the
+		// store and compliance still see the whole scan.
+		ro.Reported = func(fs []check.Finding) []check.Finding {
+			var reported []check.Finding
+			reported, baselined = opts.baseline.New(fs)
+			return reported
+		}
+	}
+	prog.set(loading)
+	res, err := scanrun.Evaluate(cmd.Context(), source, func(context.Context) ([]*awsm.Inventory, []string, error) { return load() }, ro)
+	var le *scanrun.LoadError
+	if errors.As(err, &le) {
+		return inputErr(le.Err)
+	}
 	if err != nil {
 		return err
 	}
-	finished := env.Now()
-	// after: source-specific post-processing (inline IaC suppressions).
-	for _, fn := range after {
-		warnings = append(warnings, fn(findings, started)...)
-	}
-	if opts.mutelist != nil {
-		// Expiry is judged against the time of the scan, not of the data.
-		out := opts.mutelist.Apply(findings, started, mutelist.InventoryTags(invs))
-		warnings = append(warnings, out.Warnings()...)
-	}
-	// --baseline: the report lists and fails on new failures only; the
-	// store and compliance still see the whole scan.
-	reported, baselined := findings, 0
-	if opts.baseline != nil {
-		reported, baselined = opts.baseline.New(findings)
-	}
+	r, findings := res.Report, res.Findings
+	warnings := r.Scan.Warnings
 	prog.set("writing report")
 
-	r := report.Build(report.Input{
-		Tool: report.Tool{Name: "cloudward", Version: env.Version},
-		Scan: report.Scan{ID: env.NewScanID(), StartedAt: started, FinishedAt: finished,
-			Source: source, Warnings: warnings},
-		Inventories: invs,
-		Findings:    reported,
-		Filter:      opts.filter,
-	})
 	r.Compliance = opts.compliance.evaluate(findings, checks, opts.filter)
 	prog.done()
 	// Warnings always reach stderr (JSON also carries them in scan.warnings).

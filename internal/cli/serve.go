@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cloudward/cloudward/internal/config"
 	"github.com/cloudward/cloudward/internal/server"
 	"github.com/cloudward/cloudward/internal/store"
 	"github.com/cloudward/cloudward/internal/worker"
@@ -22,6 +21,8 @@ type serviceFlags struct {
 	config          string
 	db              string
 	shutdownTimeout time.Duration
+	// keepDays and keepScans are the retention (0: keep everything).
+	keepDays, keepScans int
 }
 
 func (f *serviceFlags) register(cmd *cobra.Command) {
@@ -29,22 +30,25 @@ func (f *serviceFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.config, "config", "", "read targets, schedule, database, mutelist and alerts from `FILE` (default ./cloudward.yaml, else $XDG_CONFIG_HOME/cloudward/cloudward.yaml; see docs/config.md)")
 	dbFlag(cmd, &f.db)
 	fl.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM/SIGINT, let a scan in flight finish for this `DURATION`, then abandon it (rolled back)")
+	retentionFlags(cmd, &f.keepDays, &f.keepScans, "after each stored scan, delete its target's scans")
 }
 
-// serviceConfig loads the config file and builds the server settings.
-func (f *serviceFlags) serviceConfig(env *Env) (server.Config, error) {
-	var cfg *config.Config
-	path, err := config.Locate(f.config, env.Getenv)
+// retentionFlags are --keep-days and --keep-scans (serve, worker, prune).
+func retentionFlags(cmd *cobra.Command, days, scans *int, what string) {
+	cmd.Flags().IntVar(days, "keep-days", 0, what+" finished more than `N` days ago (0: no age limit; config: retention.days)")
+	cmd.Flags().IntVar(scans, "keep-scans", 0, what+" beyond the newest `N` of the target (0: no count limit; config: retention.scans)")
+}
+
+// serviceConfig loads the config file, fills the command's flags from its
+// section (serve: or worker:), and builds the server settings.
+func (f *serviceFlags) serviceConfig(cmd *cobra.Command, env *Env, section string) (server.Config, error) {
+	cfg, err := loadCommandConfig(cmd, env, f.config, section)
 	if err != nil {
-		return server.Config{}, inputErr(err)
+		return server.Config{}, err
 	}
-	if path != "" {
-		lookup := func(k string) (string, bool) { v := env.Getenv(k); return v, v != "" }
-		if cfg, err = config.Load(path, lookup); err != nil {
-			return server.Config{}, inputErr(err)
-		}
-	} else {
-		cfg = &config.Config{}
+	path := cfg.File
+	if f.keepDays < 0 || f.keepScans < 0 {
+		return server.Config{}, usageErr("--keep-days and --keep-scans must be 0 (keep all) or more")
 	}
 	reg, err := registry(env)
 	if err != nil {
@@ -73,6 +77,7 @@ func (f *serviceFlags) serviceConfig(env *Env) (server.Config, error) {
 		Alerts: disp, Version: env.Version, ShutdownTimeout: f.shutdownTimeout,
 		Logger: slog.New(slog.NewTextHandler(env.Stderr, nil)),
 		Getenv: env.Getenv, Now: env.Now, NewID: env.NewScanID,
+		Retention: store.PruneQuery{KeepDays: f.keepDays, KeepScans: f.keepScans},
 	}, nil
 }
 
@@ -95,7 +100,7 @@ func newServeCommand(env *Env) *cobra.Command {
 			"  cloudward serve --db postgres://... --queue postgres          # cloudward worker processes scan",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.serviceConfig(env)
+			cfg, err := f.serviceConfig(cmd, env, "serve")
 			if err != nil {
 				return err
 			}
@@ -128,7 +133,7 @@ func newServeCommand(env *Env) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", "127.0.0.1:8080", "listen on `ADDR` (HOST:PORT); a non-loopback address requires an API token")
 	fl.StringVar(&token, "api-token", "", "require `TOKEN` as \"Authorization: Bearer TOKEN\" on /metrics and /api/ (prefer CLOUDWARD_API_TOKEN: flags show in ps)")
-	fl.StringVar(&queue, "queue", "", "enqueue scheduled scans for `cloudward worker` instead of scanning here: postgres")
+	fl.StringVar(&queue, "queue", "", "enqueue scheduled scans for `cloudward worker` instead of scanning here: postgres (config: queue)")
 	return cmd
 }
 

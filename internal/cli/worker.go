@@ -27,7 +27,7 @@ func newWorkerCommand(env *Env) *cobra.Command {
 			"  cloudward worker --config cloudward.yaml --concurrency 4",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.serviceConfig(env)
+			cfg, err := f.serviceConfig(cmd, env, "worker")
 			if err != nil {
 				return err
 			}
@@ -43,7 +43,7 @@ func newWorkerCommand(env *Env) *cobra.Command {
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().IntVar(&concurrency, "concurrency", worker.DefaultConcurrency, "scan `N` jobs at once")
+	cmd.Flags().IntVar(&concurrency, "concurrency", worker.DefaultConcurrency, "scan `N` jobs at once (config: queue.concurrency)")
 	return cmd
 }
 

@@ -69,12 +69,17 @@ type Control struct {
 	// Checks are the cloudward check IDs that decide the control; empty when
 	// no check exists yet.
 	Checks []string `yaml:"checks"`
+	// NotAPIEvaluable, when set, says why no API can answer the control
+	// (security questions have no API; "current" contact details are a
+	// fact only the owner knows). Such a control stays MANUAL and counts
+	// outside the API-evaluable controls of Coverage.
+	NotAPIEvaluable string `yaml:"not_api_evaluable"`
 
 	line int // line in the framework file
 }
 
 var controlKeys = map[string]bool{"id": true, "title": true, "section": true, "level": true,
-	"assessment": true, "description": true, "audit": true, "checks": true}
+	"assessment": true, "description": true, "audit": true, "checks": true, "not_api_evaluable": true}
 
 // UnmarshalYAML decodes a control strictly: unknown keys are errors, and the
 // id must be a string in the file, because an unquoted 1.10 is the number
@@ -119,11 +124,13 @@ func (f *Framework) Control(id string) *Control {
 }
 
 // Coverage counts a framework's controls: all of them, those the framework
-// marks automated, and those cloudward evaluates (mapped to a check).
+// marks automated, those an API can answer (every control not marked
+// not_api_evaluable), and those cloudward evaluates (mapped to a check).
 type Coverage struct {
-	Controls  int `json:"controls"`
-	Automated int `json:"automated"`
-	Evaluated int `json:"evaluated"`
+	Controls     int `json:"controls"`
+	Automated    int `json:"automated"`
+	APIEvaluable int `json:"api_evaluable"`
+	Evaluated    int `json:"evaluated"`
 }
 
 // Coverage counts the framework's controls.
@@ -133,11 +140,23 @@ func (f *Framework) Coverage() Coverage {
 		if f.Controls[i].Assessment == AssessAutomated {
 			c.Automated++
 		}
+		if f.Controls[i].NotAPIEvaluable == "" {
+			c.APIEvaluable++
+		}
 		if len(f.Controls[i].Checks) > 0 {
 			c.Evaluated++
 		}
 	}
 	return c
+}
+
+// Percent is the share of API-evaluable controls that cloudward evaluates,
+// rounded down to a whole percent (100 only when none is missing).
+func (c Coverage) Percent() int {
+	if c.APIEvaluable == 0 {
+		return 100
+	}
+	return 100 * min(c.Evaluated, c.APIEvaluable) / c.APIEvaluable
 }
 
 // WithLevel returns the framework restricted to a CIS profile: level 1 keeps
@@ -284,6 +303,10 @@ func (f *Framework) validate() error {
 			return fail(c.line, "control %s: level %d must be 1 or 2", c.ID, c.Level)
 		case !f.Profiles && c.Level != 0:
 			return fail(c.line, "control %s: level set but the framework has no profiles", c.ID)
+		case c.NotAPIEvaluable != "" && len(c.Checks) > 0:
+			return fail(c.line, "control %s: marked not_api_evaluable but mapped to checks", c.ID)
+		case c.NotAPIEvaluable != "" && c.Assessment == AssessAutomated:
+			return fail(c.line, "control %s: the framework automates it, so it cannot be not_api_evaluable", c.ID)
 		}
 		if prev, dup := seen[c.ID]; dup {
 			return fail(c.line, "control id %q already used on line %d", c.ID, prev)

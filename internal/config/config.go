@@ -74,12 +74,45 @@ type Config struct {
 	Flags map[string]FlagValue
 	// Alerts are the alert destinations and rules.
 	Alerts Alerts
+	// Queue sets where `serve` sends scheduled scans and how many jobs a
+	// worker runs; the zero value scans in the serve process.
+	Queue Queue
+	// Retention is how long stored scans are kept (serve, prune).
+	Retention Retention
+	// Commands are flag defaults for the other commands, by section
+	// (serve, worker, history, diff, findings, prune), then flag name.
+	Commands map[string]map[string]FlagValue
 }
+
+// Queue is the `queue:` setting: `queue: postgres`, or a mapping with type
+// and concurrency. The queue lives in the scan database (database, --db).
+type Queue struct {
+	// Type is "" (serve scans itself) or "postgres".
+	Type string
+	// Concurrency is the number of jobs a worker runs at once; 0 for the
+	// worker's default.
+	Concurrency int
+	Line        int
+}
+
+// Retention is the `retention:` setting; zero fields do not prune.
+type Retention struct {
+	// Days keeps the scans finished in the last Days days.
+	Days int
+	// Scans keeps the newest Scans scans of each target.
+	Scans int
+	Line  int
+}
+
+// CommandSections are the sections of flag defaults besides scan.
+var CommandSections = []string{"serve", "worker", "history", "diff", "findings", "prune"}
 
 // FlagValue is a flag default from the file.
 type FlagValue struct {
 	Values []string
 	Line   int
+	// FromEnv is true when a value came from ${VAR}: errors do not quote it.
+	FromEnv bool
 }
 
 // Target is one thing to scan: exactly one of AWS, Snapshot and IaC is set.
@@ -105,6 +138,9 @@ type AWSTarget struct {
 	Organization bool
 	Role         string
 	ExternalID   Secret
+	// EndpointURL sends every AWS call to an emulator (LocalStack, a
+	// test fake), like scan aws --endpoint-url.
+	EndpointURL string
 }
 
 // Alerts are alert destinations and the rules that route to them.
@@ -181,7 +217,7 @@ func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 		return nil, &Error{File: name, Line: line, Msg: msg}
 	}
 	p := &parser{file: name, fromEnv: map[*yaml.Node]bool{}}
-	c := &Config{File: name, Version: 1, Flags: map[string]FlagValue{}}
+	c := &Config{File: name, Version: 1, Flags: map[string]FlagValue{}, Commands: map[string]map[string]FlagValue{}}
 	if len(doc.Content) == 0 {
 		return c, nil // an empty file is a valid, empty config
 	}
@@ -221,8 +257,15 @@ func Parse(name string, data []byte, lookup func(string) (string, bool)) (*Confi
 			p.flags(c, v)
 		case "alerts":
 			alertsNode = v
+		case "queue":
+			p.queue(c, v)
+		case "retention":
+			p.retention(c, v)
+		case "serve", "worker", "history", "diff", "findings", "prune":
+			c.Commands[key] = p.sectionFlags(key, v)
 		default:
-			p.errf(k, "unknown key %q (want version, targets, schedule, database, mutelist, scan or alerts)", key)
+			p.errf(k, "unknown key %q (want version, targets, schedule, database, mutelist, queue, retention, alerts, "+
+				"or flag defaults: scan, serve, worker, history, diff, findings, prune)", key)
 		}
 	})
 	if alertsNode != nil {
@@ -458,8 +501,10 @@ func (p *parser) awsTarget(v *yaml.Node) *AWSTarget {
 		case "external_id":
 			s, _ := p.scalar(key, v)
 			a.ExternalID = Secret(s)
+		case "endpoint_url":
+			a.EndpointURL, _ = p.scalar(key, v)
 		default:
-			p.errf(k, "aws: unknown key %q (want profile, regions, accounts, organization, role, external_id)", key)
+			p.errf(k, "aws: unknown key %q (want profile, regions, accounts, organization, role, external_id, endpoint_url)", key)
 		}
 	})
 	if (len(a.Accounts) > 0 || a.Organization) && a.Role == "" {
@@ -504,15 +549,126 @@ func (p *parser) mutelist(c *Config, v *yaml.Node) {
 }
 
 func (p *parser) flags(c *Config, v *yaml.Node) {
-	p.mapping(v, "scan", func(key string, k, v *yaml.Node) {
+	c.Flags = p.sectionFlags("scan", v)
+}
+
+// sectionFlags reads a section of flag defaults: flag name -> value(s).
+func (p *parser) sectionFlags(section string, v *yaml.Node) map[string]FlagValue {
+	out := map[string]FlagValue{}
+	p.mapping(v, section, func(key string, k, v *yaml.Node) {
 		if strings.HasPrefix(key, "-") {
-			p.errf(k, "scan: write flag names without dashes: %q", strings.TrimLeft(key, "-"))
+			p.errf(k, "%s: write flag names without dashes: %q", section, strings.TrimLeft(key, "-"))
 			return
 		}
-		if vals := p.list("scan."+key, v); vals != nil {
-			c.Flags[key] = FlagValue{Values: vals, Line: k.Line}
+		if key == "config" {
+			p.errf(k, "%s: config cannot be set from the config file", section)
+			return
+		}
+		if vals := p.list(section+"."+key, v); vals != nil {
+			fromEnv := p.fromEnv[v]
+			for _, it := range v.Content {
+				fromEnv = fromEnv || p.fromEnv[it]
+			}
+			out[key] = FlagValue{Values: vals, Line: k.Line, FromEnv: fromEnv}
 		}
 	})
+	return out
+}
+
+func (p *parser) positive(key string, v *yaml.Node) int {
+	s, ok := p.scalar(key, v)
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		p.errf(v, "%s: want a whole number of at least 1, got %s", key, p.show(v))
+		return 0
+	}
+	return n
+}
+
+func (p *parser) queue(c *Config, v *yaml.Node) {
+	c.Queue.Line = v.Line
+	typ := func(n *yaml.Node) {
+		if s, ok := p.scalar("queue.type", n); ok {
+			if s != "postgres" {
+				p.errf(n, "queue: unknown queue type %s (want postgres)", p.show(n))
+				return
+			}
+			c.Queue.Type = s
+		}
+	}
+	if v.Kind == yaml.ScalarNode {
+		typ(v)
+		return
+	}
+	p.mapping(v, "queue", func(key string, k, v *yaml.Node) {
+		switch key {
+		case "type":
+			typ(v)
+		case "concurrency":
+			c.Queue.Concurrency = p.positive("queue.concurrency", v)
+		default:
+			p.errf(k, "queue: unknown key %q (want type, concurrency)", key)
+		}
+	})
+}
+
+func (p *parser) retention(c *Config, v *yaml.Node) {
+	c.Retention.Line = v.Line
+	p.mapping(v, "retention", func(key string, k, v *yaml.Node) {
+		switch key {
+		case "days":
+			c.Retention.Days = p.positive("retention.days", v)
+		case "scans":
+			c.Retention.Scans = p.positive("retention.scans", v)
+		default:
+			p.errf(k, "retention: unknown key %q (want days, scans)", key)
+		}
+	})
+}
+
+// ApplySection sets the flags of fs that the file's section (serve,
+// worker, history, diff, findings, prune) gives and the command line does
+// not. A key that is not a flag of fs is an error.
+func (c *Config) ApplySection(section string, fs *pflag.FlagSet) error {
+	flags := c.Commands[section]
+	var errs []error
+	names := make([]string, 0, len(flags))
+	for n := range flags {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		fv := flags[name]
+		f := fs.Lookup(name)
+		if f == nil {
+			errs = append(errs, &Error{File: c.File, Line: fv.Line,
+				Msg: fmt.Sprintf("%s: unknown flag %q (see cloudward %s --help)", section, name, section)})
+			continue
+		}
+		if f.Changed {
+			continue
+		}
+		if len(fv.Values) > 1 && !strings.HasSuffix(f.Value.Type(), "Slice") {
+			errs = append(errs, &Error{File: c.File, Line: fv.Line, Msg: fmt.Sprintf("%s.%s: takes one value, got a list", section, name)})
+			continue
+		}
+		if err := fs.Set(name, strings.Join(fv.Values, ",")); err != nil {
+			msg := fmt.Sprintf("%s.%s: %v", section, name, err)
+			if fv.FromEnv {
+				// Values from ${VAR} may be secrets (api-token): not quoted.
+				msg = fmt.Sprintf("%s.%s: the value from the environment is not valid for --%s (%s)", section, name, name, f.Value.Type())
+			}
+			errs = append(errs, &Error{File: c.File, Line: fv.Line, Msg: msg})
+			continue
+		}
+		// Set marks the flag changed: undo, so that "set on the command
+		// line" keeps meaning the command line.
+		f.Changed = false
+	}
+	return errors.Join(errs...)
 }
 
 // ApplyFlags sets the flags of fs that the file gives and the command line

@@ -96,8 +96,11 @@ func TestMissingVariable(t *testing.T) {
 		}
 	}
 	_, err := Load("../../examples/cloudward.yaml", lookupIn(env))
-	if err == nil || err.Error() != "../../examples/cloudward.yaml:91: environment variable PAGERDUTY_ROUTING_KEY is not set" {
-		t.Errorf("err = %v", err)
+	data, _ := os.ReadFile("../../examples/cloudward.yaml")
+	line := 1 + strings.Count(string(data[:strings.Index(string(data), "${PAGERDUTY_ROUTING_KEY}")]), "\n")
+	want := fmt.Sprintf("../../examples/cloudward.yaml:%d: environment variable PAGERDUTY_ROUTING_KEY is not set", line)
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
 	}
 }
 
@@ -266,6 +269,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("alerts:\n  destinations:\n    - {name: s, type: webhook, url: \"${X}\", secret: k}\n  rules: [{to: [s]}]\n"))
 	f.Add([]byte("targets: [{name: a, aws: {accounts: ['012345678901'], role: r}}]\nschedule: '@every 1h'\n"))
+	f.Add([]byte("queue: postgres\nretention: {days: 3}\nhistory: {limit: '${N}', framework: [a, b]}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("fuzz.yaml", data, func(k string) (string, bool) { return "v-" + k, k != "UNSET" })
 		if err != nil {
@@ -278,4 +282,61 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted alerts that the dispatcher rejects: %v", err)
 		}
 	})
+}
+
+func TestQueueRetentionAndSections(t *testing.T) {
+	c, err := parse(t, "queue: postgres\nretention: {days: 30}\nhistory:\n  limit: 5\n  framework: [cis-aws-5.0, soc2]\n  format: ${FMT}\n",
+		map[string]string{"FMT": "json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Queue.Type != "postgres" || c.Queue.Concurrency != 0 || c.Retention.Days != 30 || c.Retention.Scans != 0 {
+		t.Fatalf("queue %+v retention %+v", c.Queue, c.Retention)
+	}
+	c2, err := parse(t, "queue: {type: postgres, concurrency: 6}\nretention: {scans: 9}\n", nil)
+	if err != nil || c2.Queue.Concurrency != 6 || c2.Retention.Scans != 9 || c2.Queue.Line != 1 || c2.Retention.Line != 2 {
+		t.Fatalf("long forms: %+v %+v %v", c2.Queue, c2.Retention, err)
+	}
+	fs := pflag.NewFlagSet("history", pflag.ContinueOnError)
+	limit := fs.Int("limit", 0, "")
+	fws := fs.StringSlice("framework", nil, "")
+	format := fs.String("format", "table", "")
+	if err := fs.Parse([]string{"--limit", "2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ApplySection("history", fs); err != nil {
+		t.Fatal(err)
+	}
+	// The command line wins; the file fills the rest and leaves them
+	// "not changed" (set by the file, not the user).
+	if *limit != 2 || len(*fws) != 2 || (*fws)[1] != "soc2" || *format != "json" || fs.Lookup("format").Changed {
+		t.Errorf("limit %d framework %v format %q changed %v", *limit, *fws, *format, fs.Lookup("format").Changed)
+	}
+	bad := pflag.NewFlagSet("history", pflag.ContinueOnError)
+	bad.Int("limit", 0, "")
+	bad.String("format", "", "")
+	if err := c.ApplySection("history", bad); err == nil || !strings.Contains(err.Error(), `history: unknown flag "framework"`) {
+		t.Errorf("unknown flag: %v", err)
+	}
+	list := pflag.NewFlagSet("history", pflag.ContinueOnError)
+	list.Int("limit", 0, "")
+	list.String("framework", "", "")
+	list.String("format", "", "")
+	if err := c.ApplySection("history", list); err == nil || !strings.Contains(err.Error(), "history.framework: takes one value") {
+		t.Errorf("list for a scalar flag: %v", err)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"queue: redis\n", `queue: unknown queue type "redis"`},
+		{"queue: {concurrency: 0}\n", "queue.concurrency: want a whole number of at least 1"},
+		{"queue: {workers: 2}\n", `queue: unknown key "workers"`},
+		{"retention: {days: x}\n", "retention.days: want a whole number"},
+		{"retention: {weeks: 2}\n", `retention: unknown key "weeks"`},
+		{"serve: {--listen: x}\n", "serve: write flag names without dashes"},
+		{"prune: {config: x}\n", "prune: config cannot be set"},
+		{"pruning: {}\n", `unknown key "pruning"`},
+	} {
+		if _, err := parse(t, tc.yaml, nil); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), ":1:") {
+			t.Errorf("%q: %v, want %q", tc.yaml, err, tc.want)
+		}
+	}
 }

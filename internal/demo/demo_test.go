@@ -260,6 +260,9 @@ func TestDemoExpectations(t *testing.T) {
 		{"aws-s3-bucket-policy-any-account", bucket("acme-corp-data-lake"), P},
 		{"aws-iam-privilege-escalation", user("ci/ci-deploy"), F}, // iam:CreateAccessKey on user/ci/* reaches ci-legacy (admin)
 		{"aws-iam-privilege-escalation", user("bob.nguyen"), P},
+		{"aws-iam-sensitive-data-access", bucket("acme-corp-data-lake"), F},       // tagged confidential; Developers read and write it
+		{"aws-iam-sensitive-data-access", bucket("acme-corp-payroll-exports"), F}, // contains-pii; Analysts and the partner role read it
+		{"aws-iam-sensitive-data-access", db(euw1, "analytics-pg"), P},            // confidential, but only admins can snapshot or modify it
 	}
 	registered := map[string]bool{}
 	for _, c := range awschecks.Checks() {
@@ -353,6 +356,34 @@ func TestDemoCISNewOps(t *testing.T) {
 		}
 		if f.Status != tt.want {
 			t.Errorf("%s on %s: %s (%s), want %s", tt.check, tt.resource, f.Status, f.Message, tt.want)
+		}
+	}
+}
+
+// TestDemoComplianceOps pins the checks over operations read only for
+// compliance controls (SAML providers, Macie, organization IAM features).
+func TestDemoComplianceOps(t *testing.T) {
+	byKey, _ := runDemo(t)
+	for _, tt := range []struct {
+		check, resource string
+		want            check.Status
+		message         string
+	}{
+		// okta-acme exists, but people still sign in as IAM users with passwords.
+		{"aws-iam-federation-missing", acct, check.Fail, "IAM users sign in to the console with a local password"},
+		{"aws-macie-disabled", region("us-east-1"), check.Pass, "Macie is enabled in us-east-1"},
+		// "Macie is not enabled." while acme-corp-data-lake and acme-corp-legacy-uploads live there.
+		{"aws-macie-disabled", region("eu-west-1"), check.Fail, "Macie is disabled in eu-west-1, which holds 2 S3 buckets"},
+		// IAM trusted access is off in the organization: no centralized root access.
+		{"aws-organizations-root-access-not-centralized", acct, check.Fail, "RootCredentialsManagement missing"},
+	} {
+		f, ok := byKey[findingKey{tt.check, tt.resource}]
+		if !ok {
+			t.Errorf("%s on %s: no finding", tt.check, tt.resource)
+			continue
+		}
+		if f.Status != tt.want || !strings.Contains(f.Message, tt.message) {
+			t.Errorf("%s on %s: %s (%s), want %s %q", tt.check, tt.resource, f.Status, f.Message, tt.want, tt.message)
 		}
 	}
 }

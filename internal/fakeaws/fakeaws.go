@@ -60,6 +60,12 @@ type Scenario struct {
 	// AccessKeyID, when set, must be the key ID in every request's SigV4
 	// credential scope.
 	AccessKeyID string
+	// SecretAccessKey, when set, is the secret of AccessKeyID (of any key
+	// the fake did not issue, when AccessKeyID is ""): the fake recomputes
+	// every such request's signature and answers a wrong one with
+	// SignatureDoesNotMatch (sigv4.go). Keys the fake issues (AssumeRole)
+	// are always verified. SessionToken, when set, must be sent with it.
+	SecretAccessKey, SessionToken string
 	// Org, when set, makes the snapshot's account the management account
 	// of an organization (organizations ListAccounts, DescribeOrganization)
 	// whose members are served their own snapshots (org.go).
@@ -89,7 +95,9 @@ type Server struct {
 	calls     map[string]int // "service:Action"
 	thrDone   map[string]int
 	badReqs   []string
-	members   map[string]*member // access key ID -> member account
+	members   map[string]*member    // access key ID -> member account
+	timeline  []Span                // every answered call, for benchmarks (timeline.go)
+	issued    map[string]issuedCred // key ID -> credentials AssumeRole handed out (sigv4.go)
 }
 
 type snapshotMeta struct {
@@ -179,6 +187,8 @@ const (
 	protoJSON
 	protoRESTJSON
 	protoRESTXML
+	protoCBOR       // smithy RPCv2 CBOR (CloudWatch; proto_cis.go)
+	protoCloudFront // REST-XML of CloudFront (proto_network.go)
 )
 
 // regionRe matches region names (us-east-1, us-gov-west-1, cn-north-1, ...).
@@ -216,9 +226,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.bad(w, fmt.Sprintf("%s %s (%s): %v", r.Method, r.URL.Path, c.service, err))
 		return
 	}
+	if e, ok := s.verifySignature(c, m[1], m[2]); !ok {
+		s.mu.Lock()
+		s.badReqs = append(s.badReqs, fmt.Sprintf("%s %s (%s %s): %s", r.Method, r.URL.Path, c.service, c.action, e.Code))
+		s.mu.Unlock()
+		s.writeError(c, e)
+		return
+	}
 	s.mu.Lock()
 	s.calls[c.service+":"+c.action]++
 	s.mu.Unlock()
+	defer s.record(c, m[1], time.Now())
 
 	if s.sc.Latency > 0 {
 		select {
@@ -297,6 +315,17 @@ func (c *call) decode() error {
 		default:
 			return fmt.Errorf("unknown GuardDuty path %s", p)
 		}
+	case "sns", "logs", "config", "monitoring", "securityhub", "access-analyzer", "elasticfilesystem", "account":
+		return c.decodeCIS()
+	case "elasticloadbalancing", "acm", "eks", "cloudfront":
+		return c.decodeNetwork()
+	case "lambda", "secretsmanager", "sqs", "ecr":
+		return c.decodePolicy()
+	case "macie2": // REST-JSON; only GetMacieSession is served (issue 6)
+		if c.r.Method != http.MethodGet || c.r.URL.Path != "/macie" {
+			return fmt.Errorf("unknown macie2 request %s %s", c.r.Method, c.r.URL.Path)
+		}
+		c.action, c.proto = "GetMacieSession", protoRESTJSON
 	case "s3":
 		c.proto = protoRESTXML
 		c.action = s3Action(c.r)

@@ -29,7 +29,7 @@ func s3Action(r *http.Request) string {
 	for sub, action := range map[string]string{
 		"policy": "GetBucketPolicy", "acl": "GetBucketAcl", "publicAccessBlock": "GetPublicAccessBlock",
 		"encryption": "GetBucketEncryption", "versioning": "GetBucketVersioning", "logging": "GetBucketLogging",
-		"location": "GetBucketLocation",
+		"location": "GetBucketLocation", "tagging": "GetBucketTagging",
 	} {
 		if _, ok := q[sub]; ok {
 			return action
@@ -148,6 +148,16 @@ func (s *Server) writeS3(c *call, raw []byte) {
 			b.WriteString("</LoggingEnabled>")
 		}
 		b.WriteString("</BucketLoggingStatus>")
+	case "GetBucketTagging":
+		b.WriteString("<Tagging" + ns + "><TagSet>")
+		tags, _ := t["TagSet"].([]any)
+		for _, tg := range tags {
+			m, _ := tg.(map[string]any)
+			b.WriteString("<Tag>")
+			elems(m, "Key", "Value")
+			b.WriteString("</Tag>")
+		}
+		b.WriteString("</TagSet></Tagging>")
 	case "GetBucketLocation":
 		b.WriteString("<LocationConstraint" + ns + ">" + xmlEscape(str(t, "LocationConstraint")) + "</LocationConstraint>")
 	default:

@@ -24,6 +24,16 @@ type Account struct {
 	compiled map[compileKey]*Policy
 	roles    map[string]*awsmodel.Role // role name -> role
 	buckets  map[string]*awsmodel.Bucket
+	held     map[string]heldPolicy // resource ARN -> policy (Lambda, SQS, SNS, secrets, ECR, KMS)
+
+	// Org holds the SCP and RCP levels of the account's organization path
+	// and whether they were collected.
+	Org OrgPolicies
+	// orgBlocked are the AdminActions the SCPs deny account-wide.
+	orgBlocked map[string]bool
+
+	graphOnce  sync.Once
+	graphCache *principalGraph
 }
 
 type compileKey struct {
@@ -76,6 +86,8 @@ func NewAccount(inv *awsmodel.Inventory) *Account {
 	for _, b := range inv.Buckets {
 		a.buckets[b.Name] = b
 	}
+	a.indexHeldPolicies()
+	a.applyOrg()
 	// Without the authorization details (users then come from the
 	// credential report alone) nobody's policies are known.
 	if c, ok := inv.CoverageOf("iam", "get-account-authorization-details"); ok && c.Status != awsmodel.CoverageRead {
@@ -224,7 +236,7 @@ func (a *Account) managedDoc(arn string) (*awsmodel.PolicyDocument, string) {
 func (a *Account) userPrincipal(u *awsmodel.User) *Principal {
 	arn := u.ARN
 	if arn == "" {
-		arn = "arn:" + a.Partition + ":iam::" + a.ID + ":user" + pathOr(u.Path) + u.Name
+		arn = "arn:" + a.Partition + ":iam::" + orAcct(a.ID) + ":user" + pathOr(u.Path) + u.Name
 	}
 	c, err := ParseCaller(arn)
 	if err != nil {
@@ -258,7 +270,7 @@ func (a *Account) userPrincipal(u *awsmodel.User) *Principal {
 func (a *Account) rolePrincipal(r *awsmodel.Role) *Principal {
 	arn := r.ARN
 	if arn == "" {
-		arn = "arn:" + a.Partition + ":iam::" + a.ID + ":role" + pathOr(r.Path) + r.Name
+		arn = "arn:" + a.Partition + ":iam::" + orAcct(a.ID) + ":role" + pathOr(r.Path) + r.Name
 	}
 	rc, err := ParseCaller(arn)
 	if err != nil {
@@ -291,10 +303,13 @@ func pathOr(p string) string {
 
 // ResourcePolicy returns the compiled resource-based policy that AWS
 // consults for action on resource, and whether it is known. Covered: S3
-// bucket policies (bucket and object ARNs) and role trust policies (sts
-// actions on a role ARN). Other resources have no resource policy in the
-// model (KMS key policies, SQS, SNS, ...): known is false for kms actions on
-// key ARNs, whose key policy AWS always requires.
+// bucket policies (bucket and object ARNs), role trust policies (sts
+// actions on a role ARN), KMS key policies, and the policies of Lambda
+// functions, Secrets Manager secrets, SQS queues, SNS topics and ECR
+// repositories (actions of the resource's own service). known is false when
+// the resource is in the inventory but its policy was not collected, and
+// for kms actions on keys not in the inventory (AWS always requires the key
+// policy).
 func (a *Account) ResourcePolicy(action, resource string) (pol *Policy, known bool, err error) {
 	f, ok := splitARN(resource)
 	if !ok {
@@ -331,7 +346,12 @@ func (a *Account) ResourcePolicy(action, resource string) (pol *Policy, known bo
 		}
 		p, err := a.compile(doc, KindResource, "trust policy of role "+r.Name)
 		return p, err == nil, err
-	case f[2] == "kms" && strings.HasPrefix(f[5], "key/") && svc == "kms":
+	}
+	if pol, known, found, err := a.heldPolicyFor(resource, svc, f); found || err != nil {
+		return pol, known, err
+	}
+	if f[2] == "kms" && strings.HasPrefix(f[5], "key/") && svc == "kms" {
+		// Not in the inventory: AWS always requires the key policy.
 		return nil, false, nil
 	}
 	return nil, true, nil
@@ -347,6 +367,9 @@ type Answer struct {
 	// is not in the inventory (not collected, KMS key policies, other
 	// accounts' resources): the decision assumes it has none.
 	ResourcePolicyKnown bool
+	// OrgNote is set on an Allow that assumes SCPs or RCPs not collected
+	// allow (see OrgPolicies).
+	OrgNote, OrgDetail string
 }
 
 // Explain renders the reasons on one line each, naming the group a policy
@@ -420,8 +443,12 @@ func (k *Asker) CanAs(p *Principal, c Caller, action, resource string, ctx map[s
 		k.in = Input{}
 	}
 	k.in.Resource = rp
+	k.in.RCPs = k.a.rcpsFor(action, resource)
 	Evaluate(&k.in, k.req, &k.res)
 	ans := Answer{Principal: p, Action: action, Resource: resource, ResourcePolicyKnown: known}
+	if k.res.Decision == Allow {
+		ans.OrgNote, ans.OrgDetail = k.a.OrgNote(p, action, resource)
+	}
 	ans.Result.Decision = k.res.Decision
 	ans.Result.Reasons = append([]Reason(nil), k.res.Reasons...)
 	return ans, nil
@@ -451,6 +478,7 @@ func (k *Asker) allowedIn(in *Input, c Caller, action, resource string, ctx map[
 	}
 	k.in = *in
 	k.in.Resource = rp
+	k.in.RCPs = k.a.rcpsFor(action, resource)
 	Evaluate(&k.in, k.req, &k.res)
 	return k.res.Decision == Allow
 }
@@ -486,6 +514,11 @@ func (k *Asker) prepare(c Caller, action, resource string, ctx map[string]string
 		if f, isARN := splitARN(resource); resource == "*" || (isARN && f[4] == "") {
 			rc.Set("aws:ResourceAccount", k.a.ID)
 		}
+	}
+	// The region the request goes to: SCPs commonly deny outside a list of
+	// regions, and a missing key would make such a Deny apply everywhere.
+	if _, ok := rc.Get("aws:RequestedRegion"); !ok {
+		rc.Set("aws:RequestedRegion", k.a.requestedRegion(action, resource))
 	}
 	// NewRequest needs a parsable principal; the real caller is set below.
 	req, err := NewRequest("arn:"+k.a.Partition+":iam::"+orAcct(k.a.ID)+":root", action, resource, rc)
@@ -637,4 +670,31 @@ func (a *Account) outsiders(rp *Policy) []*Principal {
 		}
 	}
 	return out
+}
+
+// requestedRegion is the region a request for action on resource is sent
+// to: the ARN's region, a bucket's region, us-east-1 for global services
+// (IAM, STS global endpoint, Organizations), else the inventory's first
+// region.
+func (a *Account) requestedRegion(action, resource string) string {
+	if f, ok := splitARN(resource); ok {
+		if f[3] != "" {
+			return f[3]
+		}
+		if f[2] == "s3" {
+			name, _, _ := strings.Cut(f[5], "/")
+			if b := a.buckets[name]; b != nil && b.Region != "" {
+				return b.Region
+			}
+		}
+	}
+	svc, _, _ := strings.Cut(strings.ToLower(action), ":")
+	switch svc {
+	case "iam", "sts", "organizations", "cloudfront", "route53", "support", "account":
+		return "us-east-1"
+	}
+	if len(a.Inv.RegionNames) > 0 {
+		return a.Inv.RegionNames[0]
+	}
+	return "us-east-1"
 }

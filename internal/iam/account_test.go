@@ -381,10 +381,22 @@ func FuzzAccountAnalysis(f *testing.F) {
 		ta.inv.Roles = append(ta.inv.Roles, &awsmodel.Role{Identity: awsmodel.Identity{ARN: "arn:aws:iam::" + acct + ":role/r", Name: "r"},
 			TrustPolicy: model.Known(rp, src), AttachedPolicies: []awsmodel.AttachedPolicy{{ARN: arn}}})
 		ta.inv.Buckets = append(ta.inv.Buckets, &awsmodel.Bucket{Identity: awsmodel.Identity{ARN: "arn:aws:s3:::b", Name: "b"}, Policy: model.Known(rp, src)})
+		// The identity document is also an SCP of the account's OU, and the
+		// role runs on an instance and as a function's execution role.
+		scp := &awsmodel.OrgPolicy{ID: "p-fuzz", Name: "fuzz", Type: awsmodel.OrgPolicySCP, Document: model.Known(id, src)}
+		full := &awsmodel.OrgPolicy{ID: "p-full", Name: "FullAWSAccess", Type: awsmodel.OrgPolicySCP, Document: kdoc(t, adminDoc)}
+		ta.withOrg([3][]*awsmodel.OrgPolicy{{full}, {scp}, {full}}, [3][]*awsmodel.OrgPolicy{}, [3]bool{true, true, true})
+		ta.inv.Roles[len(ta.inv.Roles)-1].InstanceProfiles = []string{"arn:aws:iam::" + acct + ":instance-profile/r"}
+		ta.instance("i-0fuzz", "arn:aws:iam::"+acct+":instance-profile/r")
+		ta.inv.PolicyHolders.Functions = []*awsmodel.LambdaFunction{{Identity: awsmodel.Identity{ARN: "arn:aws:lambda:us-east-1:" + acct + ":function:f", Name: "f"},
+			Role: model.Known("arn:aws:iam::"+acct+":role/r", src), Policy: model.Known(rp, src)}}
 		a := ta.account()
 		a.Escalations()
 		// A bucket policy that does not compile is an error naming it.
 		if _, err := a.WhoCan("s3:GetObject", "arn:aws:s3:::b/k", nil); err != nil && !strings.Contains(err.Error(), "bucket policy of b") {
+			t.Fatal(err)
+		}
+		if _, err := a.DataAccess(s3Probes("b")); err != nil && !strings.Contains(err.Error(), "bucket policy of b") {
 			t.Fatal(err)
 		}
 	})

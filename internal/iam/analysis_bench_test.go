@@ -117,10 +117,11 @@ func BenchmarkAccountAnalysis(b *testing.B) {
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for b.Loop() {
-		start := time.Now()
+		start, cpu0 := time.Now(), processCPU()
 		acct := NewAccount(inv)
 		built := time.Since(start)
 		esc := acct.Escalations()
+		b.ReportMetric((processCPU() - cpu0).Seconds(), "cpu-s")
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		admins, escalating := 0, 0

@@ -98,6 +98,10 @@ type Caller struct {
 	// account, so matching by account and name is exact).
 	RoleName, RoleARN string
 	Session           string
+	// OrgID is the caller's AWS Organizations ID when known (the account
+	// analysis sets it for the account's own principals): it becomes
+	// aws:PrincipalOrgID.
+	OrgID string
 }
 
 // ParseCaller parses a principal ARN (or a service principal name).
@@ -243,6 +247,9 @@ func (r *Request) SetCaller(c Caller) {
 	}
 	if c.Account != "" && c.Type != PrincipalWebIdentity {
 		r.derive("aws:PrincipalAccount", c.Account)
+	}
+	if c.OrgID != "" {
+		r.derive("aws:PrincipalOrgID", c.OrgID)
 	}
 	if r.resAcctFromCaller {
 		r.ResourceAccount = c.Account

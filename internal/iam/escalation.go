@@ -25,12 +25,15 @@ func (k *Asker) IsAdmin(p *Principal) (bool, []Reason) {
 
 func (k *Asker) inputIsAdmin(p *Principal, in *Input) (bool, []Reason) {
 	var first []Reason
-	for i, act := range AdminActions {
+	for _, act := range AdminActions {
+		if k.a.orgBlocked[act] {
+			continue // no principal of the account may call it
+		}
 		if !k.allowedIn(in, p.Caller, act, "*", nil) {
 			return false, nil
 		}
-		if i == 0 {
-			first = append([]Reason(nil), k.res.Reasons...)
+		if first == nil {
+			first = append([]Reason{}, k.res.Reasons...)
 		}
 	}
 	return true, first
@@ -95,22 +98,9 @@ const MaxChain = 4
 // and the paths by which a non-admin can become one (direct self-grants and
 // chains through other principals, up to MaxChain hops).
 func (a *Account) Escalations() []Escalation {
+	g := a.graph()
+	admin, direct, edges := g.admin, g.direct, g.edges
 	k := a.NewAsker()
-	n := len(a.Principals)
-	admin := make(map[*Principal]bool, n)
-	for _, p := range a.Principals {
-		admin[p], _ = k.IsAdmin(p)
-	}
-	direct := make(map[*Principal][]Step, n)
-	edges := make(map[*Principal][]edge, n)
-	trusts := a.trustIndex()
-	for _, p := range a.Principals {
-		if admin[p] {
-			continue
-		}
-		direct[p] = a.selfGrants(k, p)
-		edges[p] = a.edges(k, p, trusts)
-	}
 	var out []Escalation
 	for _, p := range a.Principals {
 		e := Escalation{Principal: p, Admin: admin[p]}
@@ -118,17 +108,48 @@ func (a *Account) Escalations() []Escalation {
 			for _, s := range direct[p] {
 				e.Paths = append(e.Paths, Path{s})
 			}
-			e.Paths = append(e.Paths, chains(p, admin, direct, edges)...)
+			e.Paths = append(e.Paths, chains(p, admin, direct, edges, a.policyWriter(k, p))...)
 		}
 		out = append(out, e)
 	}
 	return out
 }
 
+// policyWriter returns how p can write the policies of another principal
+// q (iam:Attach/Put{User,Role}Policy on q), or nil when p's policies never
+// name those actions: once p can also act as q, q's new policy is p's.
+// A boundary on q that does not allow admin caps the written policy.
+func (a *Account) policyWriter(k *Asker, p *Principal) func(q *Principal) *Step {
+	acts := map[string][]string{"user": {"iam:AttachUserPolicy", "iam:PutUserPolicy"}, "role": {"iam:AttachRolePolicy", "iam:PutRolePolicy"}}
+	named := false
+	for _, l := range acts {
+		for _, act := range l {
+			named = named || mayAllow(p, act)
+		}
+	}
+	if !named {
+		return nil
+	}
+	return func(q *Principal) *Step {
+		if q.Input.Boundary != nil {
+			in := Input{Identity: []*Policy{allowAllPolicy}, Boundary: q.Input.Boundary, SCPs: q.Input.SCPs}
+			if ok, _ := k.inputIsAdmin(q, &in); !ok {
+				return nil
+			}
+		}
+		for _, act := range acts[q.Type] {
+			if k.Allowed(p, act, q.ARN, nil) {
+				return &Step{Actor: p.Label(), Permission: act, Target: q.ARN, Gain: gainAdmin + " for " + q.Label() + ", which it can act as"}
+			}
+		}
+		return nil
+	}
+}
+
 // chains finds, breadth first, the shortest path from p through other
-// principals to one that is admin or can grant itself admin; one path per
-// reached principal.
-func chains(p *Principal, admin map[*Principal]bool, direct map[*Principal][]Step, edges map[*Principal][]edge) []Path {
+// principals to one that is admin, can grant itself admin, or whose
+// policies p can write (write, may be nil); one path per reached principal.
+func chains(p *Principal, admin map[*Principal]bool, direct map[*Principal][]Step, edges map[*Principal][]edge, write func(*Principal) *Step) []Path {
 	type node struct {
 		p    *Principal
 		path Path
@@ -154,6 +175,12 @@ func chains(p *Principal, admin map[*Principal]bool, direct map[*Principal][]Ste
 				out = append(out, path)
 			case len(direct[e.to]) > 0:
 				out = append(out, append(path, direct[e.to][0]))
+			case write != nil && e.to.Type != "external":
+				if s := write(e.to); s != nil {
+					out = append(out, append(path, *s))
+					continue
+				}
+				queue = append(queue, node{e.to, path})
 			default:
 				queue = append(queue, node{e.to, path})
 			}
@@ -169,9 +196,9 @@ func (a *Account) selfGrants(k *Asker, p *Principal) []Step {
 	// A boundary still caps self-written policies: only a boundary that
 	// allows admin leaves the escalation open.
 	if p.Input.Boundary != nil {
-		in := Input{Identity: []*Policy{allowAllPolicy}, Boundary: p.Input.Boundary}
+		in := Input{Identity: []*Policy{allowAllPolicy}, Boundary: p.Input.Boundary, SCPs: p.Input.SCPs}
 		if ok, _ := k.inputIsAdmin(p, &in); !ok {
-			return nil
+			return a.liftedGrants(k, p)
 		}
 	}
 	var out []Step
@@ -213,7 +240,7 @@ func (a *Account) selfGrants(k *Asker, p *Principal) []Step {
 			if member[g.Name] {
 				continue
 			}
-			in := Input{Identity: a.groupPolicies(g), Boundary: p.Input.Boundary}
+			in := Input{Identity: a.groupPolicies(g), Boundary: p.Input.Boundary, SCPs: p.Input.SCPs}
 			if ok, _ := k.inputIsAdmin(p, &in); ok {
 				try("iam:AddUserToGroup", g.ARN, gainAdmin+" as a member of admin group "+g.Name)
 			}
@@ -246,7 +273,7 @@ func (a *Account) hasAdminVersion(k *Asker, p *Principal, mp *awsmodel.ManagedPo
 		if err != nil {
 			continue
 		}
-		in := Input{Identity: []*Policy{pol}, Boundary: p.Input.Boundary}
+		in := Input{Identity: []*Policy{pol}, Boundary: p.Input.Boundary, SCPs: p.Input.SCPs}
 		if ok, _ := k.inputIsAdmin(p, &in); ok {
 			return true
 		}
@@ -298,10 +325,13 @@ type trustIndex struct {
 	// services maps a service principal to the roles whose trust policy
 	// lets it assume them (engine-decided, no context).
 	services map[string][]*Principal
+	// instances are the instances whose profile holds a role.
+	instances []instanceRole
 }
 
 func (a *Account) trustIndex() *trustIndex {
-	t := &trustIndex{byARN: map[string][]*Principal{}, byRole: map[string][]*Principal{}, services: map[string][]*Principal{}}
+	t := &trustIndex{byARN: map[string][]*Principal{}, byRole: map[string][]*Principal{}, services: map[string][]*Principal{},
+		instances: a.instanceRoles()}
 	k := a.NewAsker()
 	for _, r := range a.Principals {
 		if r.Type != "role" || r.Role.IsServiceLinked() {
@@ -434,14 +464,7 @@ func (a *Account) edges(k *Asker, p *Principal, t *trustIndex) []edge {
 			region = a.Inv.RegionNames[0]
 		}
 		for _, svc := range passRoleServices {
-			ok := true
-			for _, ar := range svc.actions {
-				res := strings.NewReplacer("REGION", region, "ACCOUNT", orAcct(a.ID)).Replace(ar[1])
-				if !k.Allowed(p, ar[0], res, nil) {
-					ok = false
-					break
-				}
-			}
+			on, ok := a.methodTargets(k, p, svc.actions, region)
 			if !ok {
 				continue
 			}
@@ -453,11 +476,12 @@ func (a *Account) edges(k *Asker, p *Principal, t *trustIndex) []edge {
 					continue
 				}
 				seen[q] = true
-				out = append(out, edge{q, Step{Actor: p.Label(), Permission: "iam:PassRole + " + svc.via, Target: q.ARN,
+				out = append(out, edge{q, Step{Actor: p.Label(), Permission: "iam:PassRole + " + svc.via + on, Target: q.ARN,
 					Gain: "the permissions of " + q.Label() + " (runs code as the passed role)"}})
 			}
 		}
 	}
+	out = append(out, a.computeEdges(k, p, t.instances, seen)...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].to.Label() < out[j].to.Label() })
 	return out
 }
@@ -502,4 +526,98 @@ func InputIsAdmin(in *Input, caller Caller) (bool, []Reason) {
 		}
 	}
 	return true, first
+}
+
+// methodTargets decides whether p may call every action of a method, each
+// on its resource template (REGION and ACCOUNT replaced). Actions sharing a
+// template must be allowed on the same resource: the literal "any" resource
+// first, then the resources p's own grants name (see Principal.Targets), so
+// that a grant on one named function or stack is found. on describes the
+// named resources used ("" when the grants cover any resource).
+func (a *Account) methodTargets(k *Asker, p *Principal, actions [][2]string, region string) (on string, ok bool) {
+	acct := orAcct(a.ID)
+	done := map[string]bool{}
+	var named []string
+	for _, ar := range actions {
+		tmpl := ar[1]
+		if done[tmpl] {
+			continue
+		}
+		done[tmpl] = true
+		def := strings.NewReplacer("REGION", region, "ACCOUNT", acct).Replace(tmpl)
+		var group []string
+		for _, ar2 := range actions {
+			if ar2[1] == tmpl {
+				group = append(group, ar2[0])
+			}
+		}
+		cands := []string{def}
+		if def != "*" {
+			base := strings.NewReplacer("REGION", "*", "ACCOUNT", acct).Replace(tmpl)
+			seen := map[string]bool{def: true}
+			for _, act := range group {
+				for _, c := range p.Targets(act, base, def) {
+					if !seen[c] {
+						seen[c] = true
+						cands = append(cands, c)
+					}
+				}
+			}
+		}
+		found := ""
+		for _, c := range cands {
+			all := true
+			for _, act := range group {
+				if !k.Allowed(p, act, c, nil) {
+					all = false
+					break
+				}
+			}
+			if all {
+				found = c
+				break
+			}
+		}
+		if found == "" {
+			return "", false
+		}
+		if found != def {
+			named = append(named, found)
+		}
+	}
+	if len(named) > 0 {
+		on = " (on " + strings.Join(named, ", ") + ")"
+	}
+	return on, true
+}
+
+// principalGraph is who can act as whom: computed once per account (the
+// escalation analysis and the data-access analysis share it). Edges and
+// self-grants are computed for non-admins only: an admin can do anything.
+type principalGraph struct {
+	admin  map[*Principal]bool
+	direct map[*Principal][]Step
+	edges  map[*Principal][]edge
+}
+
+func (a *Account) graph() *principalGraph {
+	a.graphOnce.Do(func() {
+		k := a.NewAsker()
+		n := len(a.Principals)
+		g := &principalGraph{admin: make(map[*Principal]bool, n), direct: make(map[*Principal][]Step, n),
+			edges: make(map[*Principal][]edge, n)}
+		for _, p := range a.Principals {
+			g.admin[p], _ = k.IsAdmin(p)
+		}
+		trusts := a.trustIndex()
+		for _, p := range a.Principals {
+			if g.admin[p] {
+				continue
+			}
+			g.direct[p] = a.selfGrants(k, p)
+			g.edges[p] = a.edges(k, p, trusts)
+		}
+		a.graphCache = g
+	})
+	return a.graphCache
 }

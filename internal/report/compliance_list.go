@@ -44,12 +44,14 @@ func WriteFrameworks(w io.Writer, format string, fws []*compliance.Framework) er
 		for _, f := range fws {
 			width = max(width, len(f.ID))
 		}
-		fmt.Fprintf(w, "%-*s  %8s  %9s  %9s  %s\n", width, "ID", "CONTROLS", "AUTOMATED", "EVALUATED", "NAME")
+		fmt.Fprintf(w, "%-*s  %8s  %9s  %9s  %13s  %8s  %s\n", width, "ID", "CONTROLS", "AUTOMATED", "EVALUATED", "API-EVALUABLE", "COVERAGE", "NAME")
 		for _, f := range fws {
 			c := f.Coverage()
-			fmt.Fprintf(w, "%-*s  %8d  %9d  %9d  %s %s\n", width, f.ID, c.Controls, c.Automated, c.Evaluated, f.Name, f.Version)
+			fmt.Fprintf(w, "%-*s  %8d  %9d  %9d  %13d  %7d%%  %s %s\n", width, f.ID, c.Controls, c.Automated, c.Evaluated,
+				c.APIEvaluable, c.Percent(), f.Name, f.Version)
 		}
-		_, err := fmt.Fprintf(w, "\n%d frameworks; AUTOMATED: controls the framework marks automated; EVALUATED: controls a cloudward check decides.\n"+
+		_, err := fmt.Fprintf(w, "\n%d frameworks; AUTOMATED: controls the framework marks automated; EVALUATED: controls a cloudward check decides;\n"+
+			"API-EVALUABLE: controls an API can answer; COVERAGE: EVALUATED / API-EVALUABLE.\n"+
 			"cloudward frameworks show ID lists the controls.\n", len(fws))
 		return err
 	case "json":
@@ -74,8 +76,8 @@ func WriteFramework(w io.Writer, format string, f *compliance.Framework) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, levelText(c.Level), c.Assessment, orDash(strings.Join(c.Checks, ",")), c.Title)
 		}
 		cov := f.Coverage()
-		fmt.Fprintf(tw, "\n%s %s: %d controls, %d automated, %d evaluated by cloudward\n", f.Name, f.Version,
-			cov.Controls, cov.Automated, cov.Evaluated)
+		fmt.Fprintf(tw, "\n%s %s: %d controls, %d automated, %d evaluated by cloudward, %d API-evaluable (%d%% evaluated)\n", f.Name, f.Version,
+			cov.Controls, cov.Automated, cov.Evaluated, cov.APIEvaluable, cov.Percent())
 		return tw.Flush()
 	case "json":
 		type control struct {
@@ -87,6 +89,8 @@ func WriteFramework(w io.Writer, format string, f *compliance.Framework) error {
 			Description string   `json:"description"`
 			Audit       string   `json:"audit"`
 			Checks      []string `json:"checks"`
+			// NotAPIEvaluable says why no API answers the control.
+			NotAPIEvaluable string `json:"not_api_evaluable,omitempty"`
 		}
 		out := struct {
 			jsonFrameworkInfo
@@ -97,7 +101,7 @@ func WriteFramework(w io.Writer, format string, f *compliance.Framework) error {
 			if checks == nil {
 				checks = []string{}
 			}
-			out.Controls[i] = control{c.ID, c.Title, c.Section, c.Level, string(c.Assessment), c.Description, c.Audit, checks}
+			out.Controls[i] = control{c.ID, c.Title, c.Section, c.Level, string(c.Assessment), c.Description, c.Audit, checks, c.NotAPIEvaluable}
 		}
 		return writeJSONValue(w, out)
 	case "csv":
@@ -151,11 +155,20 @@ func frameworksMarkdown(w io.Writer, fws []*compliance.Framework) error {
 		"procedure; **NOT_EVALUATED** the framework marks it automated but cloudward has no check for it yet (or the scan's " +
 		"filters left its checks out).\n\n")
 	p("## Coverage\n\n")
-	p("Controls: in the framework. Automated: controls the framework marks automated. Evaluated: controls a cloudward check decides.\n\n")
-	p("| Framework | Name | Version | Controls | Automated | Evaluated by cloudward |\n|---|---|---|---|---|---|\n")
+	p("Controls: in the framework. Automated: controls the framework marks automated. Evaluated: controls a cloudward check decides. " +
+		"API-evaluable: controls an API can answer. Coverage: evaluated / API-evaluable.\n\n")
+	p("**API-evaluable** means: some read-only AWS API call returns data from which the control's requirement can be decided " +
+		"without human judgement about intent, for every account, reproducibly. A control CIS marks Manual is API-evaluable when such a call " +
+		"exists (CIS 1.7 root use, 4.x metric filters, 5.6 peering routes), and cloudward then evaluates it. A control is *not* API-evaluable " +
+		"only when no API exposes the fact (security questions) or the fact is a human judgement (contact details being *current*, " +
+		"OUs structured by sensitivity); the framework file says why in `not_api_evaluable`, and the control stays MANUAL with its audit procedure. " +
+		"A control whose evidence is only partly readable by API (Macie being on is readable; the data being *classified and secured* is not) " +
+		"counts as API-evaluable and is decided on the readable part; its check's rationale says what it does not see.\n\n")
+	p("| Framework | Name | Version | Controls | Automated | Evaluated by cloudward | API-evaluable | Coverage |\n|---|---|---|---|---|---|---|---|\n")
 	for _, f := range fws {
 		c := f.Coverage()
-		p("| [%s](#%s) | %s | %s | %d | %d | %d |\n", f.ID, anchor(f.ID), cell(f.Name), cell(f.Version), c.Controls, c.Automated, c.Evaluated)
+		p("| [%s](#%s) | %s | %s | %d | %d | %d | %d | %d%% |\n", f.ID, anchor(f.ID), cell(f.Name), cell(f.Version), c.Controls, c.Automated,
+			c.Evaluated, c.APIEvaluable, c.Percent())
 	}
 	for _, f := range fws {
 		p("\n")
@@ -172,7 +185,8 @@ func frameworkMarkdown(bw *bufio.Writer, f *compliance.Framework) {
 	c := f.Coverage()
 	p("## %s\n\n", f.ID)
 	p("%s, version %s ([source](%s)). %s\n\n", f.Name, f.Version, f.Source, f.Description)
-	p("| Controls | Automated | Evaluated by cloudward |\n|---|---|---|\n| %d | %d | %d |\n\n", c.Controls, c.Automated, c.Evaluated)
+	p("| Controls | Automated | Evaluated by cloudward | API-evaluable | Coverage |\n|---|---|---|---|---|\n| %d | %d | %d | %d | %d%% |\n\n",
+		c.Controls, c.Automated, c.Evaluated, c.APIEvaluable, c.Percent())
 	if f.Profiles {
 		p("| ID | Level | Assessment | Checks | Title |\n|---|---|---|---|---|\n")
 	} else {
@@ -188,5 +202,16 @@ func frameworkMarkdown(bw *bufio.Writer, f *compliance.Framework) {
 			second = cell(ctl.Section)
 		}
 		p("| %s | %s | %s | %s | %s |\n", ctl.ID, second, ctl.Assessment, orDash(strings.Join(checks, ", ")), cell(ctl.Title))
+	}
+	first := true
+	for _, ctl := range f.Controls {
+		if ctl.NotAPIEvaluable == "" {
+			continue
+		}
+		if first {
+			p("\nNot API-evaluable (MANUAL by nature):\n\n")
+			first = false
+		}
+		p("- **%s** %s\n", ctl.ID, ctl.NotAPIEvaluable)
 	}
 }

@@ -55,12 +55,26 @@ type Coverage struct {
 	// Errors are operations AWS answered with an error, or whose file could
 	// not be read.
 	Errors []OperationError `json:"errors"`
+	// NothingToRead counts the operations in Read that had no resource to
+	// call on (no bucket, so no get-bucket-policy).
+	NothingToRead int `json:"nothing_to_read"`
+	// Percent is (Read - NothingToRead) / (Operations - NothingToRead) × 100
+	// (coverage.go, docs/report-format.md); nil when the source records no
+	// operations (IaC, demo).
+	Percent *float64 `json:"percent"`
+	// ByScope breaks the counts down per account, region and service.
+	ByScope []CoverageScope `json:"by_scope"`
 }
 
 // OperationError is an operation that failed and why.
 type OperationError struct {
 	Operation string `json:"operation"`
 	Detail    string `json:"detail"`
+	Account   string `json:"account"`
+	Region    string `json:"region"`
+	Service   string `json:"service"`
+	// Code is the AWS error code ("" when the file was unreadable).
+	Code string `json:"code"`
 }
 
 // Counts are result counts by status.
@@ -274,10 +288,12 @@ func coverageOf(invs []*aws.Inventory) Coverage {
 				c.MissingOperations = append(c.MissingOperations, name)
 			case aws.CoverageError:
 				c.Error++
-				c.Errors = append(c.Errors, OperationError{Operation: name, Detail: op.Detail})
+				c.Errors = append(c.Errors, OperationError{Operation: name, Detail: op.Detail,
+					Account: inv.AccountID, Region: op.Region, Service: op.Service, Code: op.Code})
 			}
 		}
 	}
+	c.breakDown(invs)
 	return c
 }
 

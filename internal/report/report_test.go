@@ -99,7 +99,7 @@ func fixtureInventory() *aws.Inventory {
 			{Region: "eu-west-1", Service: "ec2", Operation: "describe-volumes", Status: aws.CoverageMissing, Detail: "not collected"},
 			{Region: "eu-west-1", Service: "guardduty", Operation: "list-detectors", Status: aws.CoverageRead},
 			{Region: "global", Service: "iam", Operation: "get-account-summary", Status: aws.CoverageRead},
-			{Region: "global", Service: "s3api", Operation: "get-bucket-policy", Status: aws.CoverageError, Detail: "AccessDenied"},
+			{Region: "global", Service: "s3api", Operation: "get-bucket-policy", Status: aws.CoverageError, Detail: "AccessDenied", Code: "AccessDenied"},
 			{Region: "us-east-1", Service: "ec2", Operation: "describe-security-groups", Status: aws.CoverageRead},
 			{Region: "us-east-1", Service: "ec2", Operation: "describe-volumes", Status: aws.CoverageRead},
 		},

@@ -192,6 +192,10 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		Properties: map[string]any{"scan_id": r.Scan.ID, "source": r.Scan.Source,
 			"posture_score": r.Summary.Score.Overall.Value},
 	}
+	if cov := r.Coverage; cov.Percent != nil {
+		run.Properties["coverage"] = map[string]any{"percent": *cov.Percent, "operations": cov.Operations,
+			"read": cov.Read, "missing": cov.Missing, "error": cov.Error}
+	}
 	if v := strings.TrimPrefix(r.Tool.Version, "v"); v != r.Tool.Version {
 		run.Tool.Driver.SemanticVer = v
 	}

@@ -132,10 +132,7 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 		fmt.Fprintf(bw, "  %-12s %6d %6d %8d\n", d, c.Pass, c.Fail, c.Unknown)
 	}
 
-	cov := r.Coverage
-	if cov.Operations > 0 {
-		fmt.Fprintf(bw, "\nCoverage: %d operations read, %d not collected, %d failed\n", cov.Read, cov.Missing, cov.Error)
-	}
+	writeCoverageTable(bw, r.Coverage)
 
 	o := s.Score.Overall
 	fmt.Fprintf(bw, "\n%s %.1f/100 (severity-weighted share of passing results; %d unknown not scored; see docs/scoring.md)\n",

@@ -1,5 +1,5 @@
-// Package scanrun is the scan pipeline shared by `cloudward serve` and
-// `cloudward worker`: load a configured target's inventories, run the
+// Package scanrun is the scan pipeline shared by `cloudward serve`,
+// `cloudward worker`, `cloudward scan` and `cloudward demo`: load a configured target's inventories, run the
 // checks, apply the mutelist, build the report, store the scan and turn the
 // diff with the target's previous scan into alerts.
 package scanrun
@@ -47,12 +47,16 @@ func (u Unit) String() string {
 // ErrUnavailable marks a target kind this build cannot scan yet.
 var ErrUnavailable = errors.New("not available yet")
 
-// Units lists the scan units of a target. AWS organizations need account
-// discovery, which is not wired yet: ErrUnavailable.
+// ErrDiscovery marks a target whose units are only known at scan time:
+// an AWS organization's accounts (see Discover).
+var ErrDiscovery = errors.New("units are discovered at scan time")
+
+// Units lists the scan units of a target. An AWS organization's accounts
+// are listed by Discover: ErrDiscovery.
 func Units(t config.Target) ([]Unit, error) {
 	if t.AWS != nil {
 		if t.AWS.Organization {
-			return nil, fmt.Errorf("target %q: AWS organization scanning is %w (list the accounts instead)", t.Name, ErrUnavailable)
+			return nil, fmt.Errorf("target %q: %w", t.Name, ErrDiscovery)
 		}
 		if len(t.AWS.Accounts) > 0 {
 			us := make([]Unit, len(t.AWS.Accounts))
@@ -63,6 +67,35 @@ func Units(t config.Target) ([]Unit, error) {
 		}
 	}
 	return []Unit{{Target: t.Name}}, nil
+}
+
+// Discover lists the units of t now: for an AWS organization target, one
+// per ACTIVE account of the organization (organizations ListAccounts with
+// the target's profile, from the management or a delegated administrator
+// account); for other targets, Units.
+func Discover(ctx context.Context, t config.Target) ([]Unit, error) {
+	if t.AWS == nil || !t.AWS.Organization {
+		return Units(t)
+	}
+	opts := awsOptions(t)
+	cfg, err := awslive.LoadConfig(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("target %q: %w", t.Name, err)
+	}
+	accounts, err := awslive.ListOrgAccounts(ctx, cfg, awslive.DefaultCallTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("target %q: %w", t.Name, err)
+	}
+	us := make([]Unit, len(accounts))
+	for i, a := range accounts {
+		us[i] = Unit{Target: t.Name, Account: a.ID}
+	}
+	return us, nil
+}
+
+func awsOptions(t config.Target) awslive.Options {
+	return awslive.Options{Profile: t.AWS.Profile, Regions: t.AWS.Regions, SessionName: "cloudward-serve",
+		EndpointURL: t.AWS.EndpointURL}
 }
 
 // LoaderFor returns the source name and the loader of one unit of t.
@@ -77,7 +110,7 @@ func LoaderFor(t config.Target, account string, getenv func(string) string) (str
 			return LoadIaC(paths, IaCOptions{}, getenv)
 		}, nil
 	case t.AWS != nil:
-		opts := awslive.Options{Profile: t.AWS.Profile, Regions: t.AWS.Regions, SessionName: "cloudward-serve"}
+		opts := awsOptions(t)
 		if account != "" {
 			if t.AWS.Role == "" {
 				return "", nil, fmt.Errorf("target %q: accounts need a role to assume", t.Name)
@@ -193,12 +226,33 @@ type Options struct {
 	Version  string
 	Now      func() time.Time
 	NewID    func() string
+
+	// The fields below let `cloudward scan` and `demo` run the same
+	// pipeline; their zero values are what serve and workers want.
+
+	// Checks are the checks to run; nil runs every registered check.
+	Checks []*check.Check
+	// Progress, when set, is told the phase ("evaluating N checks").
+	Progress func(phase string)
+	// After post-process the findings before the mutelist (inline IaC
+	// suppressions); their warnings join the scan's.
+	After []func(findings []check.Finding, started time.Time) []string
+	// Reported chooses the findings the report lists (--baseline: the new
+	// ones); nil lists them all. Result.Findings keeps every finding.
+	Reported func(findings []check.Finding) []check.Finding
+	// Filter is the report's filter (--severity, --check, --service...).
+	Filter report.Filter
+	// KeepEmptyAccount keeps the empty account ID of IaC inventories in
+	// the report (the CLI's historical store target for IaC scans).
+	KeepEmptyAccount bool
 }
 
 // Result is a finished, evaluated scan.
 type Result struct {
 	Report   *report.Report
 	Findings []check.Finding
+	// Checks are the checks that ran.
+	Checks []*check.Check
 }
 
 // Evaluate loads, runs every registered check, applies the mutelist and
@@ -212,26 +266,43 @@ func Evaluate(ctx context.Context, source string, load Loader, o Options) (*Resu
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	checks := o.Registry.All()
+	checks := o.Checks
+	if checks == nil {
+		checks = o.Registry.All()
+	}
+	if o.Progress != nil {
+		o.Progress(fmt.Sprintf("evaluating %d checks", len(checks)))
+	}
 	findings, err := check.Run(ctx, check.Input{AWS: invs}, checks)
 	if err != nil {
 		return nil, err
 	}
 	finished := o.Now()
+	for _, fn := range o.After {
+		warnings = append(warnings, fn(findings, started)...)
+	}
 	if o.Mutelist != nil {
+		// Expiry is judged against the time of the scan, not of the data.
 		out := o.Mutelist.Apply(findings, started, mutelist.InventoryTags(invs))
 		warnings = append(warnings, out.Warnings()...)
+	}
+	reported := findings
+	if o.Reported != nil {
+		reported = o.Reported(findings)
 	}
 	r := report.Build(report.Input{
 		Tool:        report.Tool{Name: "cloudward", Version: o.Version},
 		Scan:        report.Scan{ID: o.NewID(), StartedAt: started, FinishedAt: finished, Source: source, Warnings: warnings},
 		Inventories: invs,
-		Findings:    findings,
+		Findings:    reported,
+		Filter:      o.Filter,
 	})
 	// IaC inventories have no account: without one, the scan's target is
 	// its source, so that every IaC target keeps its own history.
-	r.Scan.AccountIDs = slices.DeleteFunc(r.Scan.AccountIDs, func(a string) bool { return a == "" })
-	return &Result{Report: r, Findings: findings}, nil
+	if !o.KeepEmptyAccount {
+		r.Scan.AccountIDs = slices.DeleteFunc(r.Scan.AccountIDs, func(a string) bool { return a == "" })
+	}
+	return &Result{Report: r, Findings: findings, Checks: checks}, nil
 }
 
 // LoadError is a failure to collect or read a target: a collection error.

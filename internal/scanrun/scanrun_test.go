@@ -23,7 +23,7 @@ func TestUnits(t *testing.T) {
 		t.Errorf("snapshot: %v %v", us, err)
 	}
 	_, err = Units(config.Target{Name: "o", AWS: &config.AWSTarget{Organization: true, Role: "Audit"}})
-	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), `target "o"`) {
+	if !errors.Is(err, ErrDiscovery) || !strings.Contains(err.Error(), `target "o"`) {
 		t.Errorf("organization: %v", err)
 	}
 	if _, _, err := LoaderFor(config.Target{Name: "n", AWS: &config.AWSTarget{}}, "111122223333", nil); err == nil {

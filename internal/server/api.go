@@ -376,6 +376,9 @@ type TargetScore struct {
 	Failed     int                `json:"failed"`
 	Unknown    int                `json:"unknown"`
 	ByAccount  map[string]float64 `json:"by_account"`
+	// ByFramework is the compliance score (share of assessed controls
+	// passing) per framework ID; empty when the latest scan was partial.
+	ByFramework map[string]float64 `json:"by_framework"`
 }
 
 func (s *Server) apiScore(w http.ResponseWriter, r *http.Request, st store.Store) {
@@ -400,9 +403,12 @@ func (s *Server) apiScore(w http.ResponseWriter, r *http.Request, st store.Store
 		}
 		ts := TargetScore{Target: sc.Target, ScanID: sc.ID, FinishedAt: sc.FinishedAt.UTC(), Score: scores.Overall.Value,
 			Passed: scores.Overall.Passed, Failed: scores.Overall.Failed, Unknown: scores.Overall.Unknown,
-			ByAccount: map[string]float64{}}
+			ByAccount: map[string]float64{}, ByFramework: map[string]float64{}}
 		for a, v := range scores.ByAccount {
 			ts.ByAccount[a] = v.Value
+		}
+		for _, f := range sc.Frameworks {
+			ts.ByFramework[f.ID] = f.Score
 		}
 		out.Targets = append(out.Targets, ts)
 	}

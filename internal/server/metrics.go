@@ -19,6 +19,8 @@ type Metrics struct {
 	Score            *prometheus.GaugeVec
 	CollectionErrors *prometheus.CounterVec
 	Alerts           *prometheus.CounterVec
+	// Pruned counts scans deleted by the retention, by store target.
+	Pruned *prometheus.CounterVec
 
 	mu sync.Mutex
 	// byTarget are the finding counts of each target's latest scan, by
@@ -55,9 +57,13 @@ func NewMetrics() *Metrics {
 			Name: "cloudward_alerts_total",
 			Help: "Alert events by destination and result (sent, failed).",
 		}, []string{"destination", "result"}),
+		Pruned: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cloudward_pruned_scans_total",
+			Help: "Stored scans deleted by the retention setting, by stored target (account IDs).",
+		}, []string{"target"}),
 		byTarget: map[string]map[[2]string]int{},
 	}
-	m.Registry.MustRegister(m.ScanDuration, m.Scans, m.Findings, m.Score, m.CollectionErrors, m.Alerts)
+	m.Registry.MustRegister(m.ScanDuration, m.Scans, m.Findings, m.Score, m.CollectionErrors, m.Alerts, m.Pruned)
 	// Every state exists from the start, so dashboards see zeros.
 	for sev := check.Info; sev <= check.Critical; sev++ {
 		for _, st := range []string{store.StateOpen, store.StateMuted, store.StateResolved} {

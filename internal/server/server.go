@@ -62,6 +62,9 @@ type Config struct {
 	// RetryMin and RetryMax bound the backoff of database retries
 	// (default 1 s and 30 s).
 	RetryMin, RetryMax time.Duration
+	// Retention, when KeepDays or KeepScans is set, prunes the old scans
+	// of a target after each of its scans is stored.
+	Retention store.PruneQuery
 }
 
 // Server is a running service.
@@ -104,7 +107,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("target %q is configured twice", t.Name)
 		}
 		seen[t.Name] = true
-		if _, err := scanrun.Units(t); err != nil {
+		if _, err := scanrun.Units(t); err != nil && !errors.Is(err, scanrun.ErrDiscovery) {
 			s.unavailable[t.Name] = err.Error()
 		}
 	}
@@ -249,15 +252,51 @@ func (s *Server) Tick() {
 			s.log.Warn("target not scanned", "target", t.Name, "reason", why)
 			continue
 		}
-		units, _ := scanrun.Units(t)
-		for _, u := range units {
-			if s.cfg.Queue != nil {
-				s.enqueue(u)
-				continue
-			}
-			s.startScan(t, u)
+		units, err := scanrun.Units(t)
+		if errors.Is(err, scanrun.ErrDiscovery) {
+			s.discover(t)
+			continue
 		}
+		s.dispatch(t, units)
 	}
+}
+
+// dispatch enqueues the units, or scans them here.
+func (s *Server) dispatch(t config.Target, units []scanrun.Unit) {
+	for _, u := range units {
+		if s.cfg.Queue != nil {
+			s.enqueue(u)
+			continue
+		}
+		s.startScan(t, u)
+	}
+}
+
+// discover lists an organization's accounts in the background (API calls
+// must not hold up the other targets), then scans or enqueues one unit per
+// account. It counts as a scan in flight for shutdown.
+func (s *Server) discover(t config.Target) {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return
+	}
+	s.scans.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.scans.Done()
+		ctx, cancel := context.WithTimeout(s.scanCtx, 2*time.Minute)
+		units, err := scanrun.Discover(ctx, t)
+		cancel()
+		if err != nil {
+			s.metrics.CollectionErrors.WithLabelValues(t.Name).Inc()
+			s.metrics.Scans.WithLabelValues(t.Name, "failed").Inc()
+			s.log.Error("account discovery failed", "target", t.Name, "err", err)
+			return
+		}
+		s.log.Info("organization accounts discovered", "target", t.Name, "accounts", len(units))
+		s.dispatch(t, units)
+	}()
 }
 
 func (s *Server) enqueue(u scanrun.Unit) {
@@ -339,6 +378,7 @@ func (s *Server) scanUnit(ctx context.Context, t config.Target, u scanrun.Unit) 
 	s.metrics.observeScan(u.Target, stored.Records, stored.Diff, score)
 	s.log.Info("scan stored", "unit", u.String(), "scan", stored.Scan.ID, "findings", len(stored.Records),
 		"score", score, "seconds", time.Since(started).Seconds())
+	s.prune(ctx, stored.Scan.Target)
 	// Alerts of a stored scan are sent during the shutdown grace period
 	// too; abandoning the scans in flight stops them.
 	actx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -351,6 +391,30 @@ func (s *Server) scanUnit(ctx context.Context, t config.Target, u scanrun.Unit) 
 		}
 	}
 	return nil
+}
+
+// prune applies the retention to a target; a failure is logged, not
+// fatal: the scan is stored, and the next scan prunes again.
+func (s *Server) prune(ctx context.Context, target string) {
+	q := s.cfg.Retention
+	if q.KeepDays == 0 && q.KeepScans == 0 {
+		return
+	}
+	st := s.store()
+	if st == nil {
+		return
+	}
+	q.Target, q.Now = target, s.cfg.Now()
+	res, err := st.Prune(ctx, q)
+	if err != nil {
+		s.log.Error("pruning old scans failed", "target", target, "err", err)
+		return
+	}
+	if len(res.Scans) > 0 {
+		s.metrics.Pruned.WithLabelValues(target).Add(float64(len(res.Scans)))
+		s.log.Info("old scans pruned", "target", target, "scans", len(res.Scans), "findings", res.Findings,
+			"kept_for_open_findings", res.Pinned)
+	}
 }
 
 // save stores a result, retrying database failures with backoff; a

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/cloudward/cloudward/internal/check"
+	"github.com/cloudward/cloudward/internal/compliance"
 	"github.com/cloudward/cloudward/internal/report"
 )
 
@@ -50,11 +51,36 @@ func NewScan(r *report.Report, findings []check.Finding, scoped bool) (*Scan, er
 	}
 	accounts := slices.Clone(r.Scan.AccountIDs)
 	slices.Sort(accounts)
-	return &Scan{
+	sc := &Scan{
 		ID: r.Scan.ID, Target: TargetOf(accounts, r.Scan.Source), Source: r.Scan.Source,
 		StartedAt: r.Scan.StartedAt, FinishedAt: r.Scan.FinishedAt, ToolVersion: r.Tool.Version,
 		AccountIDs: accounts, Scoped: scoped, Coverage: cov, Warnings: r.Scan.Warnings, Score: score,
-	}, nil
+	}
+	if !scoped {
+		if sc.Frameworks, err = FrameworkScores(findings); err != nil {
+			return nil, err
+		}
+	}
+	return sc, nil
+}
+
+// FrameworkScores evaluates every built-in framework over the findings of
+// a scan that ran every check.
+func FrameworkScores(findings []check.Finding) ([]FrameworkScore, error) {
+	fws, err := compliance.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	res := compliance.Evaluate(fws, findings, func(string) bool { return true })
+	out := make([]FrameworkScore, 0, len(res))
+	for _, r := range res {
+		out = append(out, FrameworkScore{
+			ID: r.Framework.ID, Name: r.Framework.Name, Version: r.Framework.Version,
+			Score: r.Score, Posture: r.Posture.Value, Controls: r.Counts.Total,
+			Pass: r.Counts.Pass, Fail: r.Counts.Fail, Unknown: r.Counts.Unknown,
+		})
+	}
+	return out, nil
 }
 
 // Scores decodes a stored scan's score.

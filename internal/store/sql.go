@@ -256,6 +256,9 @@ func (s *sqlStore) saveOnce(ctx context.Context, scan *Scan, findings []Finding)
 	if err != nil {
 		return err
 	}
+	if err := s.insertFrameworks(ctx, tx, seq, scan.Frameworks); err != nil {
+		return err
+	}
 	if err := s.insertFindings(ctx, conn, tx, seq, findings); err != nil {
 		return err
 	}
@@ -267,6 +270,66 @@ func (s *sqlStore) saveOnce(ctx context.Context, scan *Scan, findings []Finding)
 	}
 	scan.Seq = seq
 	return nil
+}
+
+func (s *sqlStore) insertFrameworks(ctx context.Context, tx *sql.Tx, seq int64, fws []FrameworkScore) error {
+	if len(fws) == 0 {
+		return nil
+	}
+	q := `INSERT INTO scan_frameworks (scan_seq, framework, name, version, score, posture, controls_total,
+		controls_pass, controls_fail, controls_unknown) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(fws)), ", ")
+	args := make([]any, 0, 10*len(fws))
+	for _, f := range fws {
+		args = append(args, seq, f.ID, f.Name, f.Version, f.Score, f.Posture, f.Controls, f.Pass, f.Fail, f.Unknown)
+	}
+	_, err := tx.ExecContext(ctx, s.rebind(q), args...)
+	return err
+}
+
+// loadFrameworks fills the framework scores of scans, a chunk of scans
+// per query (bound parameters are limited).
+func (s *sqlStore) loadFrameworks(ctx context.Context, scans []Scan) error {
+	bySeq := make(map[int64]int, len(scans))
+	for i := range scans {
+		bySeq[scans[i].Seq] = i
+	}
+	for start := 0; start < len(scans); start += pruneChunk {
+		chunk := scans[start:min(start+pruneChunk, len(scans))]
+		seqs := make([]int64, len(chunk))
+		for i := range chunk {
+			seqs[i] = chunk[i].Seq
+		}
+		query := `SELECT scan_seq, framework, name, version, score, posture, controls_total, controls_pass, controls_fail,
+			controls_unknown FROM scan_frameworks WHERE 1 = 1`
+		var args []any
+		in(&query, &args, "scan_seq", seqs)
+		query += " ORDER BY scan_seq, framework"
+		if err := s.readFrameworks(ctx, query, args, scans, bySeq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *sqlStore) readFrameworks(ctx context.Context, query string, args []any, scans []Scan, bySeq map[int64]int) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(query), args...)
+	if err != nil {
+		return s.explain(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var f FrameworkScore
+		if err := rows.Scan(&seq, &f.ID, &f.Name, &f.Version, &f.Score, &f.Posture, &f.Controls, &f.Pass, &f.Fail,
+			&f.Unknown); err != nil {
+			return s.explain(err)
+		}
+		if i, ok := bySeq[seq]; ok {
+			scans[i].Frameworks = append(scans[i].Frameworks, f)
+		}
+	}
+	return s.explain(rows.Err())
 }
 
 func (s *sqlStore) insertFindings(ctx context.Context, conn *sql.Conn, tx *sql.Tx, seq int64, findings []Finding) error {
@@ -337,40 +400,29 @@ func (s *sqlStore) updateStates(ctx context.Context, tx *sql.Tx, seq int64, scan
 	if err != nil {
 		return err
 	}
-	// Resolve what did not fail in this scan; an unscoped scan also
-	// resolves what it no longer saw (the resource is gone). Set-wise with
-	// IN (subquery) rather than correlated lookups, which planners without
-	// statistics on the freshly loaded rows can turn quadratic.
-	steps := []struct {
-		q    string
-		args []any
-	}{
-		{`UPDATE finding_states SET last_status = 'PASS' WHERE target = ? AND fingerprint IN
-			(SELECT f.fingerprint FROM findings f WHERE f.scan_seq = ? AND f.status = 'PASS')`, []any{scan.Target, seq}},
-		// UNKNOWN in this scan: the state stays, the last status is recorded.
-		{`UPDATE finding_states SET last_status = 'UNKNOWN' WHERE target = ? AND fingerprint IN
-			(SELECT f.fingerprint FROM findings f WHERE f.scan_seq = ? AND f.status = 'UNKNOWN')`, []any{scan.Target, seq}},
+	// Findings of the target that passed or were UNKNOWN in this scan: one
+	// update per row, joined on the findings primary key. PASS resolves an
+	// active finding; UNKNOWN leaves the state as it was (the scan could
+	// not tell) and only records the status.
+	if _, err := tx.ExecContext(ctx, s.rebind(`UPDATE finding_states SET last_status = f.status,
+			state = CASE WHEN f.status = 'PASS' AND finding_states.state IN ('open', 'reopened', 'muted')
+				THEN 'resolved' ELSE finding_states.state END
+		FROM findings f
+		WHERE finding_states.target = ? AND f.scan_seq = ? AND f.fingerprint = finding_states.fingerprint
+			AND f.status IN ('PASS', 'UNKNOWN')`), scan.Target, seq); err != nil {
+		return err
 	}
-	if !scan.Scoped {
-		steps = append([]struct {
-			q    string
-			args []any
-		}{{`UPDATE finding_states SET last_status = 'ABSENT' WHERE target = ? AND last_scan_seq < ?
-			AND state IN ('open', 'reopened', 'muted')`, []any{scan.Target, seq}}}, steps...)
+	if scan.Scoped {
+		return nil
 	}
-	// Active findings that did not fail in this scan (last_scan_seq is
-	// this scan for those that did) and were seen passing, or are gone.
-	steps = append(steps, struct {
-		q    string
-		args []any
-	}{`UPDATE finding_states SET state = 'resolved' WHERE target = ? AND last_scan_seq < ?
-		AND state IN ('open', 'reopened', 'muted') AND last_status IN ('PASS', 'ABSENT')`, []any{scan.Target, seq}})
-	for _, st := range steps {
-		if _, err := tx.ExecContext(ctx, s.rebind(st.q), st.args...); err != nil {
-			return err
-		}
-	}
-	return nil
+	// An unscoped scan also resolves the active findings it no longer saw
+	// (the resource is gone). Those that failed have last_scan_seq = seq;
+	// the anti-join is a primary-key probe per active finding.
+	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE finding_states SET last_status = 'ABSENT', state = 'resolved'
+		WHERE target = ? AND last_scan_seq < ? AND state IN ('open', 'reopened', 'muted')
+			AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.scan_seq = ? AND f.fingerprint = finding_states.fingerprint)`),
+		scan.Target, seq, seq)
+	return err
 }
 
 func boolInt(b bool) int {
@@ -436,7 +488,11 @@ func (s *sqlStore) Scans(ctx context.Context, q ScanQuery) ([]Scan, error) {
 		}
 		out = append(out, sc)
 	}
-	return out, s.explain(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, s.explain(err)
+	}
+	rows.Close()
+	return out, s.loadFrameworks(ctx, out)
 }
 
 func (s *sqlStore) Scan(ctx context.Context, id string) (*Scan, error) {
@@ -456,18 +512,23 @@ func (s *sqlStore) Scan(ctx context.Context, id string) (*Scan, error) {
 			return nil, s.explain(err)
 		}
 		if sc.ID == id {
-			return &sc, nil
+			found = []Scan{sc}
+			break
 		}
 		found = append(found, sc)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.explain(err)
 	}
-	switch len(found) {
-	case 0:
-		return nil, fmt.Errorf("scan %q: %w", id, ErrNotFound)
-	case 1:
+	rows.Close()
+	if len(found) == 1 || len(found) > 0 && found[0].ID == id {
+		if err := s.loadFrameworks(ctx, found[:1]); err != nil {
+			return nil, err
+		}
 		return &found[0], nil
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("scan %q: %w", id, ErrNotFound)
 	}
 	return nil, fmt.Errorf("scan ID prefix %q is ambiguous (%s, %s...): give more characters", id, found[0].ID, found[1].ID)
 }

@@ -32,6 +32,8 @@ type Store interface {
 	// Findings lists tracked findings (or the findings of one scan) with
 	// their state, filtered and paged.
 	Findings(ctx context.Context, q FindingQuery) ([]TrackedFinding, error)
+	// Prune deletes old scans by a retention rule (see PruneQuery).
+	Prune(ctx context.Context, q PruneQuery) (*PruneResult, error)
 	// SchemaVersion is the migration version of the database.
 	SchemaVersion(ctx context.Context) (int, error)
 	// Location names the database for messages, without secrets.
@@ -65,6 +67,20 @@ type Scan struct {
 	Score json.RawMessage
 	// Counts by status, over all stored findings.
 	Total, Pass, Fail, Unknown int
+	// Frameworks are the compliance scores of the scan, by framework ID;
+	// empty for scoped scans (a score over some checks would mislead).
+	Frameworks []FrameworkScore
+}
+
+// FrameworkScore is one compliance framework's result in a scan.
+type FrameworkScore struct {
+	ID, Name, Version string
+	// Score is 100 × passed / assessed controls (compliance.Result.Score).
+	Score float64
+	// Posture is the posture score over the framework's mapped checks.
+	Posture float64
+	// Controls counts every control; Pass, Fail and Unknown by status.
+	Controls, Pass, Fail, Unknown int
 }
 
 // Finding is one check result on one resource in one scan.

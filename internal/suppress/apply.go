@@ -86,8 +86,9 @@ func (a *Applier) above(file string, target int) []Directive {
 
 // Apply marks as SUPPRESSED the FAIL and UNKNOWN findings that a directive
 // names, and returns warnings (expired or malformed directives). A directive
-// applies when it sits directly above the resource's first line or above
-// any line the finding's evidence points at.
+// applies when it sits directly above the resource's first line, above
+// one of the module calls that led to it, or above any line the finding's
+// evidence points at.
 func (a *Applier) Apply(findings []check.Finding, now time.Time) []string {
 	for i := range findings {
 		f := &findings[i]
@@ -99,6 +100,13 @@ func (a *Applier) Apply(findings []check.Finding, now time.Time) []string {
 		if loc.File != "" && loc.StartLine > 0 {
 			cands = append(cands, a.above(loc.File, loc.StartLine)...)
 			cands = append(cands, a.file(loc.File).metadata[f.Resource.Address]...)
+		}
+		// A directive above a module call covers every resource that call
+		// leads to, at any depth.
+		for _, call := range f.Resource.ModuleCalls {
+			if call.File != "" && call.StartLine > 0 {
+				cands = append(cands, a.above(call.File, call.StartLine)...)
+			}
 		}
 		for _, ev := range f.Evidence {
 			if ev.Source.File != "" && ev.Source.StartLine > 0 && ev.Source.StartLine != loc.StartLine {

@@ -22,8 +22,12 @@ func Checks() []*check.Check {
 		loggingChecks(),
 		iamEngineChecks(),
 		monitoringChecks(),
+		logsChecks(),
 		cisModelChecks(),
 		cisNewOpsChecks(),
+		resourcePolicyChecks(),
+		complianceOpsChecks(),
+		networkOpsChecks(),
 	} {
 		all = append(all, group...)
 	}

@@ -1,7 +1,12 @@
 package aws
 
 import (
+	"fmt"
+	"net/netip"
 	"strconv"
+	"strings"
+
+	"go4.org/netipx"
 
 	"github.com/cloudward/cloudward/internal/check"
 	"github.com/cloudward/cloudward/internal/model"
@@ -38,15 +43,13 @@ var netAdminPorts = [...]struct {
 	name string
 }{{22, "SSH (22)"}, {3389, "RDP (3389)"}}
 
-// evalNACLAdminPorts replays AWS's evaluation for TCP traffic from an
-// arbitrary internet address to each admin port: inbound entries are tried
-// in rule-number order and the first entry that matches decides. Only
-// entries whose source is the whole address space (0.0.0.0/0, ::/0) match
-// every internet address, so a narrower DENY before an ALLOW for /0 still
-// leaves the port open to the rest of the internet.
-//
-// Limitation: narrower DENY entries that together cover the whole space
-// (0.0.0.0/1 plus 128.0.0.0/1) are not recognised and the ACL still fails.
+// evalNACLAdminPorts replays AWS's evaluation for TCP traffic from the
+// internet to each admin port: inbound entries are tried in rule-number
+// order and the first entry that matches decides. An ALLOW for the whole
+// address space (0.0.0.0/0, ::/0) therefore admits every internet address
+// that no lower-numbered DENY caught; the DENYs are merged, so several
+// narrow ones (0.0.0.0/1 plus 128.0.0.0/1) close the port as one /0 would,
+// and a gap between them is named in the evidence.
 func evalNACLAdminPorts(_ *check.Env, n *awsm.NetworkACL) check.Result {
 	entries, ok := n.Entries.Get()
 	if !ok {
@@ -55,20 +58,9 @@ func evalNACLAdminPorts(_ *check.Env, n *awsm.NetworkACL) check.Result {
 	var ev []check.Evidence
 	for _, ap := range netAdminPorts {
 		for _, v6 := range [2]bool{false, true} {
-			first := -1
-			for i := range entries {
-				e := &entries[i]
-				if e.Egress || !netACLFromAnywhere(e, v6) || !netACLCoversTCP(e, ap.port) {
-					continue
-				}
-				if first < 0 || e.RuleNumber < entries[first].RuleNumber {
-					first = i
-				}
-			}
-			if first >= 0 && entries[first].Allow {
-				e := &entries[first]
-				ev = append(ev, check.Ev(netSource(e.Source, n.Entries.Source()), "inbound rule %d ALLOW %s from %s admits %s (no lower-numbered DENY covers it)",
-					e.RuleNumber, netACLTraffic(e), netACLCIDR(e, v6), ap.name))
+			if e, open := naclFirstOpenAllow(entries, ap.port, v6); e != nil {
+				ev = append(ev, check.Ev(netSource(e.Source, n.Entries.Source()), "inbound rule %d ALLOW %s from %s admits %s from %s",
+					e.RuleNumber, netACLTraffic(e), netACLCIDR(e, v6), ap.name, naclDescribeOpen(open)))
 			}
 		}
 	}
@@ -78,11 +70,72 @@ func evalNACLAdminPorts(_ *check.Env, n *awsm.NetworkACL) check.Result {
 	return check.PassResult("the network ACL does not admit SSH or RDP from the internet")
 }
 
-func netACLFromAnywhere(e *awsm.ACLEntry, v6 bool) bool {
+// naclFirstOpenAllow finds, for TCP traffic to port, the lowest-numbered
+// inbound ALLOW for the whole address space and returns it with the
+// addresses that no lower-numbered DENY caught; nil when there is no such
+// ALLOW or the DENYs before it cover everything. A narrower ALLOW is not
+// "from the internet", and entries with an unparsable CIDR never narrow
+// what a /0 ALLOW admits. The common case (no /0 ALLOW, or one with no
+// DENY before it) allocates nothing: checks run per ACL at scale.
+func naclFirstOpenAllow(entries []awsm.ACLEntry, port int64, v6 bool) (*awsm.ACLEntry, *netipx.IPSet) {
+	all := netAnyIPv4
 	if v6 {
-		return e.IPv6CIDR == netAnyIPv6
+		all = netAnyIPv6
 	}
-	return e.CIDR == netAnyIPv4
+	var allow *awsm.ACLEntry
+	for i := range entries {
+		e := &entries[i]
+		if e.Egress || !e.Allow || netACLCIDR(e, v6) != all || !netACLCoversTCP(e, port) {
+			continue
+		}
+		if allow == nil || e.RuleNumber < allow.RuleNumber {
+			allow = e
+		}
+	}
+	if allow == nil {
+		return nil, nil
+	}
+	for i := range entries {
+		e := &entries[i]
+		if !e.Egress && !e.Allow && e.RuleNumber < allow.RuleNumber && netACLCIDR(e, v6) == all && netACLCoversTCP(e, port) {
+			return nil, nil // one DENY for everything comes first
+		}
+	}
+	var left netipx.IPSetBuilder
+	left.AddPrefix(netip.MustParsePrefix(all))
+	for i := range entries {
+		e := &entries[i]
+		if e.Egress || e.Allow || e.RuleNumber >= allow.RuleNumber || !netACLCoversTCP(e, port) {
+			continue
+		}
+		if pfx, err := netip.ParsePrefix(netACLCIDR(e, v6)); err == nil {
+			left.RemovePrefix(pfx.Masked())
+		}
+	}
+	open, err := left.IPSet()
+	if err != nil || len(open.Prefixes()) == 0 {
+		return nil, nil
+	}
+	return allow, open
+}
+
+// naclDescribeOpen names the addresses an ALLOW still admits: "anywhere"
+// when no DENY narrowed it, otherwise the first few ranges left open.
+func naclDescribeOpen(open *netipx.IPSet) string {
+	pfx := open.Prefixes()
+	if len(pfx) == 1 && pfx[0].Bits() == 0 {
+		return "anywhere (no lower-numbered DENY covers it)"
+	}
+	ranges := open.Ranges()
+	var parts []string
+	for i, r := range ranges {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more ranges", len(ranges)-3))
+			break
+		}
+		parts = append(parts, r.String())
+	}
+	return "the addresses the lower-numbered DENY entries leave open: " + strings.Join(parts, ", ")
 }
 
 func netACLCIDR(e *awsm.ACLEntry, v6 bool) string {

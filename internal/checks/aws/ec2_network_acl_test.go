@@ -95,6 +95,20 @@ func TestNACLAdminPortsOpen(t *testing.T) {
 			netIn(100, "6", true, "0.0.0.0/0", 443, 443), netIn(110, "6", true, "0.0.0.0/0", 80, 80),
 			netIn(120, "6", true, "0.0.0.0/0", 32768, 65535), netIn(130, "6", true, "10.0.0.0/16", 22, 22), netDenyAllV4,
 		), check.Pass, nil},
+		{"two half-space denies close the port like one /0", netACL(
+			netIn(10, "6", false, "0.0.0.0/1", 22, 22), netIn(11, "6", false, "128.0.0.0/1", 22, 22),
+			netIn(12, "6", false, "0.0.0.0/1", 3389, 3389), netIn(13, "-1", false, "128.0.0.0/1", 0, 65535),
+			netIn(100, "6", true, "0.0.0.0/0", 0, 65535), netDenyAllV4,
+		), check.Pass, nil},
+		{"half-space denies with a gap name the gap", netACL(
+			netIn(10, "6", false, "0.0.0.0/1", 22, 22), netIn(11, "6", false, "128.0.0.0/2", 22, 22),
+			netIn(12, "6", false, "0.0.0.0/0", 3389, 3389),
+			netIn(100, "6", true, "0.0.0.0/0", 0, 65535), netDenyAllV4,
+		), check.Fail, []string{"admits SSH (22) from the addresses the lower-numbered DENY entries leave open: 192.0.0.0-255.255.255.255"}},
+		{"a narrow allow before the world allow is not from the internet", netACL(
+			netIn(10, "6", true, "203.0.113.0/24", 22, 22), netIn(20, "6", false, "0.0.0.0/0", 22, 22),
+			netIn(21, "6", false, "0.0.0.0/0", 3389, 3389), netIn(100, "-1", true, "0.0.0.0/0", 0, 65535), netDenyAllV4,
+		), check.Pass, nil},
 		{"udp allow-all does not admit tcp 22", netACL(netIn(100, "17", true, "0.0.0.0/0", 0, 65535), netDenyAllV4), check.Pass, nil},
 		{"egress allow is not ingress", netACL(
 			awsm.ACLEntry{RuleNumber: 100, Protocol: "-1", Egress: true, Allow: true, CIDR: "0.0.0.0/0", FromPort: 0, ToPort: 65535}, netDenyAllV4,

@@ -25,6 +25,7 @@ func iamEngineChecks() []*check.Check {
 		iamRoleTrustForeignNoCondition,
 		s3BucketPolicyAnyAccount,
 		iamPrivilegeEscalation,
+		iamSensitiveDataAccess,
 	}
 }
 
@@ -55,6 +56,17 @@ func iamAnalysisOf(inv *awsm.Inventory) *iamAnalysis {
 		}
 		return a
 	}).(*iamAnalysis)
+}
+
+// orgAssumption is the evidence line saying that the allows behind a
+// finding assume SCPs that were not collected do not deny (none for IaC,
+// where organization policies are out of scope).
+func (a *iamAnalysis) orgAssumption(env *check.Env, id awsm.Identity) []check.Evidence {
+	org := &a.acct.Org
+	if env.AWS.IaC || !org.SCPStatus.Uncertain() {
+		return nil
+	}
+	return []check.Evidence{check.Ev(id.Source, "assuming no SCP denies: SCPs %s: %s", org.SCPStatus, org.SCPDetail)}
 }
 
 // iamPrincipals lists users and roles (service-linked roles excluded: AWS
@@ -124,7 +136,7 @@ var iamPrincipalEffectiveAdmin = check.AWS(check.Meta{
 		for _, rs := range reasons {
 			ev = append(ev, check.Ev(id.Source, "%s", p.DescribeReason(rs)))
 		}
-		return check.FailResult(p.Label()+" is allowed every account-takeover action on \"*\"", ev...)
+		return check.FailResult(p.Label()+" is allowed every account-takeover action on \"*\"", append(ev, a.orgAssumption(env, id)...)...)
 	}
 	if len(p.Incomplete) > 0 {
 		return check.UnknownResult("whether "+p.Label()+" is a full administrator is unknown: "+p.Incomplete[0],
@@ -586,9 +598,11 @@ var iamPrivilegeEscalation = check.AWS(check.Meta{
 		"iam:SetDefaultPolicyVersion on a policy attached to it, iam:Attach*/Put* policies on itself or its groups, " +
 		"iam:AddUserToGroup into an admin group), obtain another principal's credentials (iam:CreateAccessKey, " +
 		"iam:CreateLoginProfile, iam:UpdateLoginProfile), assume or re-trust a role (sts:AssumeRole, " +
-		"iam:UpdateAssumeRolePolicy), or pass a role to compute it controls (iam:PassRole with ec2, lambda, glue, " +
-		"cloudformation, datapipeline, sagemaker, codebuild, ecs) is an administrator in waiting. Each step is decided with " +
-		"cloudward's IAM engine on its exact target; chains are followed up to 4 hops.",
+		"iam:UpdateAssumeRolePolicy), pass a role to compute it controls (iam:PassRole with ec2, lambda, glue, " +
+		"cloudformation, datapipeline, sagemaker, codebuild, ecs), run code as an existing instance's or function's role " +
+		"(ssm:SendCommand, ssm:StartSession, EC2 Instance Connect, userData rewrite, lambda:UpdateFunctionCode), or drop " +
+		"its own permissions boundary is an administrator in waiting. Each step is decided with cloudward's IAM engine on " +
+		"its exact target (also a single named function, stack or project its grants name); chains are followed up to 4 hops.",
 	Remediation: check.Remediation{
 		Console: "IAM console: remove the permission named in the first step of each path from the principal's policies, scope " +
 			"it to resources that do not lead back to the principal (e.g. iam:PassRole only on specific roles with " +
@@ -619,7 +633,8 @@ var iamPrivilegeEscalation = check.AWS(check.Meta{
 		for _, path := range e.Paths {
 			ev = append(ev, check.Ev(id.Source, "%s", path.String()))
 		}
-		return check.FailResult(fmt.Sprintf("%s can become full administrator (%s)", p.Label(), iamPlural(len(e.Paths), "path")), ev...)
+		return check.FailResult(fmt.Sprintf("%s can become full administrator (%s)", p.Label(), iamPlural(len(e.Paths), "path")),
+			append(ev, a.orgAssumption(env, id)...)...)
 	}
 	if len(p.Incomplete) > 0 {
 		return check.UnknownResult("escalation paths of "+p.Label()+" are unknown: "+p.Incomplete[0],

@@ -81,11 +81,24 @@ func expBucketList(inv *awsm.Inventory) []*awsm.Bucket { return inv.Buckets }
 // expAccountPAB returns the account-level Block Public Access; all unknown
 // when the inventory has no account data.
 func expAccountPAB(inv *awsm.Inventory) awsm.PublicAccessBlock {
+	if inv != nil && inv.IaC && inv.Account == nil {
+		return iacUndeclaredAccountPAB
+	}
 	if inv == nil || inv.Account == nil {
 		return awsm.PublicAccessBlock{}
 	}
 	return inv.Account.S3PublicAccessBlock
 }
+
+// iacUndeclaredAccountPAB is the account-level Block Public Access of an IaC
+// scan that does not declare it (docs/iac.md): it is set outside the
+// configuration, so it stays unknown and a bucket that opens itself to the
+// public is UNKNOWN, never FAIL (it may be blocked) nor PASS.
+var iacUndeclaredAccountPAB = func() awsm.PublicAccessBlock {
+	u := model.Unknown[bool]("not declared in the scanned code (Terraform: aws_s3_account_public_access_block; "+
+		"CloudFormation has no such resource): it is set on the account, outside this code", model.Source{})
+	return awsm.PublicAccessBlock{Configured: u, BlockPublicAcls: u, IgnorePublicAcls: u, BlockPublicPolicy: u, RestrictPublicBuckets: u}
+}()
 
 // expEffective combines a bucket-level and an account-level Block Public
 // Access setting. S3 applies the most restrictive of the two, so one known

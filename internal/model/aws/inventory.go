@@ -46,6 +46,9 @@ type Inventory struct {
 	// (network_resources.go, policy_resources.go).
 	Network       NetworkResources
 	PolicyHolders PolicyResources
+	// Compliance holds data read only for compliance controls
+	// (compliance_resources.go).
+	Compliance ComplianceData
 
 	// Coverage records which operations were read, missing or failed.
 	Coverage []Coverage
@@ -112,6 +115,9 @@ type Coverage struct {
 	Operation string // CLI operation name (describe-volumes)
 	Status    CoverageStatus
 	Detail    string // error code or reason
+	// Code is the AWS error code of an error answer (AccessDenied...);
+	// "" for unreadable files and for read or missing operations.
+	Code string
 }
 
 // CoverageStatus says whether an operation's data was there.
@@ -123,6 +129,10 @@ const (
 	CoverageMissing CoverageStatus = "missing" // not collected: values unknown
 	CoverageError   CoverageStatus = "error"   // AWS error (AccessDenied...) or unreadable file
 )
+
+// CoverageNothingToRead is the Detail of a read operation that had no
+// resource to call on (no bucket, so no get-bucket-policy).
+const CoverageNothingToRead = "no resources to read"
 
 // Index builds the lookup tables used by checks. Sources call it once after
 // filling the inventory.

@@ -21,6 +21,19 @@ type Monitoring struct {
 	// SecurityHub is securityhub describe-hub: known false when AWS answers
 	// InvalidAccessException (the account is not subscribed).
 	SecurityHub model.Bool
+	// LogGroups is logs describe-log-groups (loggroups.go).
+	LogGroups model.Value[[]LogGroup]
+}
+
+// LogGroup is a CloudWatch Logs log group and how long it keeps events.
+type LogGroup struct {
+	Name string
+	ARN  string // without the trailing ":*" describe-log-groups prints
+	// RetentionInDays is known 0 when the group never expires events (AWS
+	// omits retentionInDays then).
+	RetentionInDays model.Int
+	KMSKeyID        string // "" when encrypted with the service key
+	Source          model.Source
 }
 
 // MetricFilter turns matching log events of a log group into a metric.

@@ -473,6 +473,9 @@ type KMSKey struct {
 	KeyUsage        String
 	Origin          String
 	RotationEnabled Bool
+	// Policy is the key policy (kms get-key-policy --policy-name default);
+	// unknown when not collected.
+	Policy Policy
 }
 
 // Ref identifies the key by ARN.

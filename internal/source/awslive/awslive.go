@@ -7,7 +7,7 @@
 // Partial failure is normal: a failed call becomes <op>.error.json
 // {"Code","Message"} and the collection goes on. Every call has a timeout,
 // throttling is retried by the SDK's adaptive retry mode, and the number of
-// calls in flight is bounded by Options.Parallel.
+// calls in flight is bounded by Options.Parallel in each region.
 package awslive
 
 import (
@@ -89,7 +89,10 @@ type Options struct {
 	Regions []string
 	// Services to collect, out of Services; empty means all.
 	Services []string
-	// Parallel bounds the API calls in flight; 0 means DefaultParallel.
+	// Parallel bounds the API calls in flight in each region (account-wide
+	// services count as one more region): AWS throttles per account and
+	// region, so a 17-region scan may have 18×Parallel calls in flight.
+	// 0 means DefaultParallel.
 	Parallel int
 	// EndpointURL sends every client to this endpoint (an emulator or a
 	// fake); the SDK's AWS_ENDPOINT_URL* variables work as well.
@@ -158,7 +161,8 @@ func CollectWithConfig(ctx context.Context, cfg aws.Config, opts Options, w Writ
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{opts: opts, cfg: cfg, w: w, sem: make(chan struct{}, opts.Parallel), services: services}
+	c := &collector{opts: opts, cfg: cfg, w: w, sem: make(chan struct{}, opts.Parallel), services: services,
+		regionSems: map[string]chan struct{}{}}
 	started := opts.Now().UTC()
 
 	// Who are we? Without an account ID there is no snapshot.
@@ -279,13 +283,16 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 
 // collector is one account's collection.
 type collector struct {
-	opts      Options
-	cfg       aws.Config
-	w         Writer
-	sem       chan struct{}
-	services  map[string]bool
-	account   string
-	partition string
+	opts     Options
+	cfg      aws.Config
+	w        Writer
+	sem      chan struct{} // account-wide calls ("global/..." files)
+	services map[string]bool
+	// regionSems bound each region's calls (semFor); filled before the
+	// collection starts, read-only afterwards.
+	regionSems map[string]chan struct{}
+	account    string
+	partition  string
 
 	calls, errs atomic.Int64
 	writeErr    atomic.Pointer[error]
@@ -296,8 +303,9 @@ type collector struct {
 // and writes its answer to file.json or file.error.json. It returns the
 // output, or nil after an error.
 func (c *collector) do(ctx context.Context, file string, iamDocs bool, fn func(context.Context) (any, error)) any {
+	sem := c.semFor(file)
 	select {
-	case c.sem <- struct{}{}:
+	case sem <- struct{}{}:
 	case <-ctx.Done():
 		c.writeError(file, ctx.Err())
 		return nil
@@ -305,7 +313,7 @@ func (c *collector) do(ctx context.Context, file string, iamDocs bool, fn func(c
 	cctx, cancel := context.WithTimeout(ctx, c.opts.CallTimeout)
 	out, err := fn(cctx)
 	cancel()
-	<-c.sem
+	<-sem
 	c.calls.Add(1)
 	c.opts.Tracker.call(err != nil)
 	if err != nil {
@@ -320,6 +328,17 @@ func (c *collector) do(ctx context.Context, file string, iamDocs bool, fn func(c
 		return nil
 	}
 	return out
+}
+
+// semFor is the concurrency bound of a snapshot file's region: the
+// region's own, or the account-wide one for "global/..." and any region
+// not collected (DescribeRegions' home region).
+func (c *collector) semFor(file string) chan struct{} {
+	region, _, _ := strings.Cut(file, "/")
+	if sem, ok := c.regionSems[region]; ok {
+		return sem
+	}
+	return c.sem
 }
 
 func (c *collector) write(name string, data []byte) {
@@ -397,10 +416,16 @@ func (c *collector) collectAccount(ctx context.Context, regions []string) {
 		}
 	}
 	tr.addServices(units)
-	// At most 4×Parallel goroutines: thousands of buckets or keys must not
-	// mean tens of thousands of goroutines parked on the semaphore. When
-	// none is free the task runs in the caller, which cannot deadlock.
-	spawn := make(chan struct{}, 4*c.opts.Parallel)
+	for _, r := range regions {
+		c.regionSems[r] = make(chan struct{}, c.opts.Parallel)
+	}
+	// At most 4×Parallel goroutines per region: thousands of buckets or
+	// keys must not mean tens of thousands of goroutines parked on the
+	// semaphores. When none is free the task runs in the caller, which
+	// cannot deadlock; a budget that does not grow with the regions would
+	// make the region loop below run whole collections inline, one after
+	// the other.
+	spawn := make(chan struct{}, 4*c.opts.Parallel*(len(regions)+1))
 	goDo := func(f func()) {
 		select {
 		case spawn <- struct{}{}:

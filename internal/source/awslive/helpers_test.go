@@ -51,6 +51,10 @@ func startFake(t *testing.T, sc fakeaws.Scenario) *fakeaws.Server {
 		sc.Snapshot = os.DirFS(basicDir)
 	}
 	sc.AccessKeyID = testKeyID
+	// Every signature is recomputed: the SDK must sign as AWS expects.
+	if sc.SecretAccessKey == "" {
+		sc.SecretAccessKey, sc.SessionToken = testSecret, testToken
+	}
 	srv, err := fakeaws.Start(sc)
 	if err != nil {
 		t.Fatal(err)

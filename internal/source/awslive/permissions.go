@@ -23,6 +23,7 @@ var corePermissions = []string{
 	"s3:GetEncryptionConfiguration",
 	"s3:GetBucketVersioning",
 	"s3:GetBucketLogging",
+	"s3:GetBucketTagging",
 	"s3:GetAccountPublicAccessBlock",
 	"ec2:DescribeRegions",
 	"ec2:DescribeSecurityGroups",

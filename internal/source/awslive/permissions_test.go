@@ -20,6 +20,7 @@ var iamAction = map[string]string{
 	"s3:GetPublicAccessBlock":        "s3:GetBucketPublicAccessBlock",
 	"s3:GetBucketEncryption":         "s3:GetEncryptionConfiguration",
 	"s3:GetPublicAccessBlockControl": "s3:GetAccountPublicAccessBlock",
+	"monitoring:DescribeAlarms":      "cloudwatch:DescribeAlarms", // CloudWatch signs as "monitoring"
 }
 
 func docPolicy(t *testing.T) []string {

@@ -137,6 +137,7 @@ func (c *collector) collectIAM(ctx context.Context, goDo func(func())) {
 		})
 	})
 	goDo(func() { c.credentialReport(ctx, cl) })
+	c.collectIAMCIS(ctx, cl, goDo)
 	goDo(func() {
 		c.do(ctx, "global/iam/get-account-password-policy", false, func(ctx context.Context) (any, error) {
 			return cl.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
@@ -266,6 +267,11 @@ func (c *collector) collectBucket(ctx context.Context, name, home string, goDo f
 			return cl.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
 		})
 	})
+	goDo(func() {
+		c.do(ctx, file("get-bucket-tagging"), false, func(ctx context.Context) (any, error) {
+			return cl.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
+		})
+	})
 }
 
 // locationOutput prints LocationConstraint even when null, as the CLI does.
@@ -300,6 +306,8 @@ func paged[O any](ctx context.Context, more func() bool, next func(context.Conte
 func (c *collector) collectEC2(ctx context.Context, r string, goDo func(func())) {
 	cl := c.ec2(r)
 	dir := r + "/ec2/"
+	c.collectEC2CIS(ctx, cl, dir, goDo)
+	c.collectEC2Network(ctx, cl, dir, goDo)
 	goDo(func() {
 		c.do(ctx, dir+"describe-security-groups", false, func(ctx context.Context) (any, error) {
 			p := ec2.NewDescribeSecurityGroupsPaginator(cl, &ec2.DescribeSecurityGroupsInput{})
@@ -377,6 +385,7 @@ func (c *collector) collectEC2(ctx context.Context, r string, goDo func(func()))
 
 func (c *collector) collectRDS(ctx context.Context, r string, goDo func(func())) {
 	cl := c.rds(r)
+	c.collectRDSNetwork(ctx, cl, r, goDo)
 	out, _ := c.do(ctx, r+"/rds/describe-db-instances", false, func(ctx context.Context) (any, error) {
 		p := rds.NewDescribeDBInstancesPaginator(cl, &rds.DescribeDBInstancesInput{})
 		out, err := paged(ctx, p.HasMorePages, func(ctx context.Context) (*rds.DescribeDBInstancesOutput, error) { return p.NextPage(ctx) },
@@ -443,6 +452,7 @@ func (c *collector) collectKMS(ctx context.Context, r string, goDo func(func()))
 				return cl.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: &id})
 			})
 		})
+		c.collectKeyPolicy(ctx, cl, r, id, goDo)
 	}
 }
 

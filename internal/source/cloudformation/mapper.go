@@ -30,6 +30,8 @@ type mapper struct {
 	// unresolved companions: a target that cannot be named makes every
 	// possible target's attribute unknown instead of "none".
 	unresolvedPolicy, unresolvedFlowLog, unresolvedSGRule, unresolvedACLEntry *val
+	// x holds the resources of mapper_extra.go.
+	x cfnExtra
 }
 
 type sgState struct {
@@ -70,7 +72,7 @@ func (m *mapper) identity(r *resource, props *val, name string) awsm.Identity {
 		for _, e := range tags.list {
 			k, _ := e.get("Key").text()
 			v, _ := e.get("Value").text()
-			if k != "" && !e.get("Value").secret {
+			if val := e.get("Value"); k != "" && val != nil && !val.secret {
 				tm[k] = v
 			}
 		}
@@ -157,13 +159,19 @@ func (m *mapper) primary(r *resource, p *val) {
 		m.group(r, p)
 	case "AWS::IAM::Role":
 		m.role(r, p)
+	case "AWS::EFS::FileSystem", "AWS::RDS::DBCluster", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		"AWS::CloudFront::Distribution", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Lambda::Function":
+		m.extraPrimary(r, p)
 	case "AWS::Serverless::Function":
 		m.samFunction(r, p)
+		m.samLambda(r, p)
 	}
 }
 
 func (m *mapper) companion(r *resource, p *val) {
 	switch r.typ {
+	case "AWS::ElasticLoadBalancingV2::Listener", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::Lambda::Permission":
+		m.extraCompanion(r, p)
 	case "AWS::S3::BucketPolicy":
 		m.bucketPolicy(r, p)
 	case "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress":
@@ -931,6 +939,7 @@ func (m *mapper) kmsKey(r *resource, p *val) {
 	k.KeyUsage = m.str(r, p, "KeyUsage", ptr("ENCRYPT_DECRYPT"))
 	k.Origin = m.str(r, p, "Origin", ptr("AWS_KMS"))
 	k.RotationEnabled = m.boolean(r, p, "EnableKeyRotation", ptr(false))
+	m.kmsKeyPolicy(r, p, k)
 	m.inv.KMSKeys = append(m.inv.KMSKeys, k)
 }
 

@@ -164,8 +164,8 @@ func TestUnknownAndConflictingFiles(t *testing.T) {
 		"us-east-1/ec2/describe-volumes.error.json":        "using the data file",
 		"ap-south-1/ec2/describe-volumes.json":             "unknown file",
 		"global/s3api/get-bucket-policy/other-bucket.json": "unknown file",
-		"README.txt":                          "unknown file",
-		"us-east-1/ec2/describe-subnets.json": "unknown file",
+		"README.txt":                         "unknown file",
+		"us-east-1/ec2/describe-images.json": "unknown file",
 		"us-east-1/kms/get-key-rotation-status/" + k3 + ".error.json": `no "Code"`,
 	}
 	for file, msg := range want {

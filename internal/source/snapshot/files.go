@@ -374,6 +374,7 @@ type covKey struct{ region, service, op string }
 type covAgg struct {
 	read, missing, awsErr, bad int
 	firstProblem               string
+	firstCode                  string // first AWS error code
 }
 
 // cover records the outcome of one call. meaningful says whether an AWS
@@ -401,6 +402,9 @@ func (l *loader) cover(region, service, op string, a *answer, meaningful bool) {
 		if c.firstProblem == "" {
 			c.firstProblem = a.reason()
 		}
+		if c.firstCode == "" {
+			c.firstCode = a.code
+		}
 	default:
 		c.bad++
 		if c.firstProblem == "" {
@@ -426,6 +430,7 @@ func (c *covAgg) coverage(k covKey) awsm.Coverage {
 	switch {
 	case c.bad > 0 || c.awsErr > 0:
 		out.Status = awsm.CoverageError
+		out.Code = c.firstCode
 	case c.missing > 0:
 		out.Status = awsm.CoverageMissing
 	default:
@@ -433,7 +438,7 @@ func (c *covAgg) coverage(k covKey) awsm.Coverage {
 	}
 	switch {
 	case total == 0:
-		out.Detail = "no resources to read"
+		out.Detail = awsm.CoverageNothingToRead
 	case total == 1:
 		out.Detail = c.firstProblem
 	default:

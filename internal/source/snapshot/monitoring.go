@@ -16,6 +16,7 @@ func (l *loader) loadMonitoring(region string, out *regionOut) {
 	m.Alarms = l.loadAlarms(region)
 	m.Subscriptions = l.loadTopicSubscriptions(region, m.Alarms)
 	m.SecurityHub = l.loadSecurityHub(region)
+	m.LogGroups = l.loadLogGroups(region)
 }
 
 func (l *loader) loadMetricFilters(region string) model.Value[[]awsm.MetricFilter] {

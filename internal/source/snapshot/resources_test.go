@@ -46,6 +46,9 @@ func TestLoadBasicS3(t *testing.T) {
 		{"logging empty output: off", view(logs.LoggingTarget), true, "", pf("get-bucket-logging", logsBk), ""},
 		{"logging target", view(site.LoggingTarget), true, logsBk, "", "LoggingEnabled.TargetBucket"},
 		{"logging not collected", view(restricted.LoggingTarget), false, "not collected", "", ""},
+		{"bucket tags", view(logs.Tags), true, "map[data-classification:internal team:platform]", pf("get-bucket-tagging", logsBk), "TagSet"},
+		{"NoSuchTagSet is known no tags", view(site.Tags), true, "map[]", ef("get-bucket-tagging", "cw-public-site"), ""},
+		{"tags not collected", view(restricted.Tags), false, "not collected: global/s3api/get-bucket-tagging/cw-restricted.json missing", "", ""},
 		{"creation date", view(site.CreationDate), true, "2022-06-15 08:00:00 +0000 UTC", "global/s3api/list-buckets.json", "Buckets[1].CreationDate"},
 	})
 	enc := logs.Encryption.Or(nil)
@@ -322,12 +325,17 @@ func TestLoadBasicCoverage(t *testing.T) {
 		}
 		seen[k] = true
 	}
-	// 14 global operations, 15 per region plus 4 monitoring operations per
+	// 15 global operations (with s3api get-bucket-tagging), 15 per region plus 4 monitoring operations per
 	// region (monitoring.go), and the two per-trail calls in the trail's
 	// home region only; plus the CIS operations (cisextra.go): 3 global and
-	// 6 per region.
-	if n := len(inv.Coverage); n != 69 {
-		t.Errorf("coverage entries = %d, want 69", n)
+	// 6 per region; plus the policy group (policy_resources.go): 5
+	// organizations operations and 12 per region; plus the network group
+	// (network.go): cloudfront and 15 per region; plus logs
+	// describe-log-groups per region (loggroups.go); plus the compliance
+	// operations (compliance_ops.go): list-saml-providers,
+	// list-organizations-features and Macie per region.
+	if n, want := len(inv.Coverage), 70+5+2*12+1+2*15+2*1+2+2*1; n != want {
+		t.Errorf("coverage entries = %d, want %d", n, want)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // bucketOps are the per-bucket calls, stored under global/s3api/<op>/<bucket>.json.
 var bucketOps = []string{
 	"get-bucket-location", "get-bucket-policy", "get-bucket-acl", "get-public-access-block",
-	"get-bucket-encryption", "get-bucket-versioning", "get-bucket-logging",
+	"get-bucket-encryption", "get-bucket-versioning", "get-bucket-logging", "get-bucket-tagging",
 }
 
 type listBucketsJSON struct {
@@ -45,7 +45,6 @@ func (l *loader) loadBuckets() {
 			Identity: awsm.Identity{
 				ARN: "arn:" + l.partition() + ":s3:::" + b.Name, ID: b.Name, Name: b.Name,
 				Region: b.BucketRegion, AccountID: l.account(), Partition: l.partition(), Source: src,
-				Tags: notCollectedTags("not collected: s3api get-bucket-tagging is not part of the snapshot", src),
 			},
 			CreationDate: l.optTime(b.CreationDate, src.At("CreationDate")),
 		}
@@ -219,5 +218,24 @@ func (l *loader) loadBucket(b *awsm.Bucket) {
 			b.LoggingTarget = model.Known(v.LoggingEnabled.TargetBucket, at(a.file, "LoggingEnabled.TargetBucket"))
 		}
 		done(&a, "get-bucket-logging", false)
+	}
+
+	// Tags (the IAM analysis looks for data classification tags):
+	// NoSuchTagSet is a known "no tags".
+	{
+		a := l.fetch(base("get-bucket-tagging"))
+		var v struct {
+			TagSet []tag `json:"TagSet"`
+		}
+		none := a.kind == ansAWS && a.code == "NoSuchTagSet"
+		switch {
+		case none:
+			b.Tags = model.Known(map[string]string{}, a.src())
+		case l.decode(&a, &v):
+			b.Tags = tagsOf(v.TagSet, at(a.file, "TagSet"))
+		default:
+			b.Tags = notCollectedTags(a.reason(), a.src())
+		}
+		done(&a, "get-bucket-tagging", none)
 	}
 }

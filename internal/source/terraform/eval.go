@@ -605,6 +605,9 @@ func (s *scope) refValue(inst *instance) cty.Value {
 	id, arn := computedIdentity(inst)
 	m["id"] = id.Mark(mark)
 	m["arn"] = arn.Mark(mark)
+	if inst.typ == "aws_sqs_queue" {
+		m["url"] = id.Mark(mark) // a queue's id is its URL
+	}
 	for _, n := range []string{"name", "bucket"} {
 		if _, ok := m[n]; !ok {
 			m[n] = cty.UnknownVal(cty.String).Mark(mark)
@@ -626,7 +629,37 @@ func computedIdentity(inst *instance) (id, arn cty.Value) {
 			arn = cty.StringVal("arn:aws:s3:::" + a.v.AsString())
 		}
 	}
+	if s, ok := placeholderARN(inst); ok {
+		arn = cty.StringVal(s)
+	}
 	return id, arn
+}
+
+// iacAccount stands for the deploying account in ARNs built before apply
+// (docs/iac.md): the account is not part of a configuration.
+const iacAccount = "000000000000"
+
+// placeholderARN is the ARN of a queue, topic or function whose name is
+// set literally: arn:aws:SERVICE:REGION:000000000000:NAME. Policies that
+// name the resource through .arn then stay known and match the resource
+// (whose model ARN is the same string), so they can be judged before apply.
+func placeholderARN(inst *instance) (string, bool) {
+	var service, nameAttr, kind string
+	switch inst.typ {
+	case "aws_sqs_queue":
+		service, nameAttr = "sqs", "name"
+	case "aws_sns_topic":
+		service, nameAttr = "sns", "name"
+	case "aws_lambda_function":
+		service, nameAttr, kind = "lambda", "function_name", "function:"
+	default:
+		return "", false
+	}
+	a, ok := inst.body.attrs[nameAttr]
+	if !ok || a.v.Type() != cty.String || !a.v.IsKnown() || a.v.IsNull() {
+		return "", false
+	}
+	return "arn:aws:" + service + ":" + inst.region + ":" + iacAccount + ":" + kind + a.v.AsString(), true
 }
 
 // computedRef returns the reference expr consists of when it is a single

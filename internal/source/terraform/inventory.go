@@ -35,6 +35,8 @@ type mapper struct {
 	acct        *awsm.Account
 	// byName finds a parent by root and literal name: "root\x00type\x00name".
 	byName map[string]string
+	// x indexes the resources of map_extra.go.
+	x extraIndex
 }
 
 // iacRegion is the region of IaC resources whose root module does not set
@@ -173,6 +175,9 @@ func (m *mapper) parent(in *instance) {
 		m.account(in)
 	case "aws_ebs_encryption_by_default", "aws_guardduty_detector":
 		m.region(in)
+	case "aws_efs_file_system", "aws_rds_cluster", "aws_lb", "aws_alb", "aws_cloudfront_distribution",
+		"aws_sqs_queue", "aws_sns_topic", "aws_lambda_function":
+		m.extraParent(in)
 	}
 }
 
@@ -194,5 +199,8 @@ func (m *mapper) companion(in *instance) {
 		"aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_role_policy_attachment",
 		"aws_iam_policy_attachment", "aws_iam_group_membership", "aws_iam_user_group_membership":
 		m.iamCompanion(in)
+	case "aws_sqs_queue_policy", "aws_sns_topic_policy", "aws_lambda_permission", "aws_lb_listener", "aws_alb_listener",
+		"aws_kms_key_policy":
+		m.extraCompanion(in)
 	}
 }

@@ -116,16 +116,8 @@ func LoadWithPlans(files map[string][]string, plans []string, opts Options) (*Re
 	var dirs []string
 	for d, fs := range files {
 		dirs = append(dirs, d)
-		for _, f := range fs {
-			// Override files are merged into other blocks by Terraform;
-			// reading them as ordinary files would double resources.
-			base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(f), ".json"), ".tf")
-			if base == "override" || strings.HasSuffix(base, "_override") {
-				l.warn(f, 0, 0, "override files are not merged yet: skipped")
-				continue
-			}
-			all = append(all, f)
-		}
+		// Override files are merged by buildModule.
+		all = append(all, fs...)
 	}
 	sort.Strings(dirs)
 	sort.Strings(all)

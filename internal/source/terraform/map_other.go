@@ -82,6 +82,7 @@ func (m *mapper) kmsKey(in *instance) {
 		KeyUsage:        r.str("key_usage", "ENCRYPT_DECRYPT"),
 		Origin:          model.Known("AWS_KMS", r.block()),
 		RotationEnabled: r.boolean("enable_key_rotation", false)}
+	m.kmsKeyPolicy(in, r, k)
 	m.inv.KMSKeys = append(m.inv.KMSKeys, k)
 }
 

@@ -149,8 +149,13 @@ func buildModule(dir string, files []parsed) (*module, hcl.Diagnostics) {
 		outputs: map[string]*hcl.Attribute{}, calls: map[string]*moduleCall{},
 		resources: map[string]*resourceBlock{}, data: map[string]*resourceBlock{}}
 	var diags hcl.Diagnostics
+	var overrides []parsed
 	for _, f := range files {
 		if f.file == nil {
+			continue
+		}
+		if isOverrideFile(f.name) {
+			overrides = append(overrides, f)
 			continue
 		}
 		content, _, d := f.file.Body.PartialContent(fileSchema)
@@ -179,20 +184,7 @@ func buildModule(dir string, files []parsed) (*module, hcl.Diagnostics) {
 					m.outputs[b.Labels[0]] = a
 				}
 			case "module":
-				mc := &moduleCall{name: b.Labels[0], body: b.Body, decl: blockRange(b)}
-				attrs, _ := b.Body.JustAttributes()
-				mc.attrs = attrs
-				if a, ok := attrs["source"]; ok {
-					if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type().FriendlyName() == "string" && v.IsKnown() && !v.IsNull() {
-						mc.source = v.AsString()
-					}
-				}
-				if a, ok := attrs["count"]; ok {
-					mc.count = a.Expr
-				}
-				if a, ok := attrs["for_each"]; ok {
-					mc.forEach = a.Expr
-				}
+				mc := newModuleCall(b.Labels[0], b.Body, blockRange(b))
 				m.calls[mc.name] = mc
 			case "provider":
 				if b.Labels[0] == "aws" {
@@ -218,7 +210,27 @@ func buildModule(dir string, files []parsed) (*module, hcl.Diagnostics) {
 			}
 		}
 	}
+	diags = append(diags, applyOverrides(m, overrides)...)
 	return m, diags
+}
+
+// newModuleCall reads a module block's arguments.
+func newModuleCall(name string, body hcl.Body, decl hcl.Range) *moduleCall {
+	mc := &moduleCall{name: name, body: body, decl: decl}
+	attrs, _ := body.JustAttributes()
+	mc.attrs = attrs
+	if a, ok := attrs["source"]; ok {
+		if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type().FriendlyName() == "string" && v.IsKnown() && !v.IsNull() {
+			mc.source = v.AsString()
+		}
+	}
+	if a, ok := attrs["count"]; ok {
+		mc.count = a.Expr
+	}
+	if a, ok := attrs["for_each"]; ok {
+		mc.forEach = a.Expr
+	}
+	return mc
 }
 
 // metaArgs returns the count and for_each expressions of a block body.
@@ -252,7 +264,7 @@ func blockRange(b *hcl.Block) hcl.Range {
 }
 
 // terraformFilesIn lists a folder's Terraform files in lexical order (the
-// order Terraform reads them in), skipping *_override.tf (not merged yet).
+// order Terraform reads them in); buildModule merges the override files.
 func terraformFilesIn(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {

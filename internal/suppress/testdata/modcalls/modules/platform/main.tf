@@ -1,0 +1,4 @@
+module "keys" {
+  source = "../keys"
+  name   = "platform"
+}
