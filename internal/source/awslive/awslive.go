@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -250,6 +252,15 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 			})
 		}),
 		config.WithDefaultRegion("us-east-1"),
+		// The SDK's own client and transport (proxy variables included),
+		// with an idle pool as deep as the calls in flight to one
+		// endpoint: the default 10 per host (100 in all) closed most
+		// connections after one call, and each new one costs a TLS
+		// handshake.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConns = 0 // no total limit: one pool per service endpoint and region
+			t.MaxIdleConnsPerHost = max(opts.Parallel, DefaultParallel)
+		})),
 	}
 	if opts.Profile != "" {
 		lo = append(lo, config.WithSharedConfigProfile(opts.Profile))

@@ -229,6 +229,10 @@ func BenchmarkCollect17Regions(b *testing.B) {
 	}
 	b.Logf("longest chain (%d calls, unlimited parallelism took %v): %s", len(chain), floorWall.Round(time.Millisecond), strings.Join(steps, " -> "))
 
+	// The same latency with unlimited parallelism: what the default
+	// --parallel costs compared with no bound at all on this machine.
+	_, unbounded := collect(1<<20, latency)
+
 	b.ResetTimer()
 	var total time.Duration
 	calls := 0
@@ -242,6 +246,7 @@ func BenchmarkCollect17Regions(b *testing.B) {
 	// wall time cannot go below it divided by the cores.
 	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 	wall := total / time.Duration(b.N)
+	b.ReportMetric(float64(unbounded.Milliseconds()), "unbounded-wall-ms")
 	b.ReportMetric(float64(calls), "calls/op")
 	b.ReportMetric(float64(len(chain)), "chain")
 	b.ReportMetric(float64(wall.Milliseconds()), "wall-ms")
