@@ -279,10 +279,11 @@ for r in "${region_list[@]}"; do
 	# secrets); secret values are never read.
 	# shellcheck disable=SC2016 # a JMESPath literal, not a shell expansion
 	call "$d/lambda/list-functions" lambda list-functions --region "$r" --query '{Functions: Functions[].merge(@, {Environment: `null`})}'
-	while read -r f; do
+	while IFS=$'\t' read -r f farn; do
 		[ -n "$f" ] || continue
 		call "$d/lambda/get-policy/$f" lambda get-policy --region "$r" --function-name "$f"
-	done < <(list lambda list-functions --region "$r" --query 'Functions[].FunctionName')
+		call "$d/lambda/list-tags/$f" lambda list-tags --region "$r" --resource "$farn"
+	done < <(aws lambda list-functions --region "$r" --query 'Functions[].[FunctionName,FunctionArn]' --output text 2>/dev/null || true)
 	call "$d/secretsmanager/list-secrets" secretsmanager list-secrets --region "$r"
 	while IFS=$'\t' read -r sarn sname; do
 		[ -n "$sarn" ] || continue
@@ -299,12 +300,14 @@ for r in "${region_list[@]}"; do
 	while read -r topic; do
 		[ -n "$topic" ] || continue
 		call "$d/sns/get-topic-attributes/${topic##*:}" sns get-topic-attributes --region "$r" --topic-arn "$topic"
+		call "$d/sns/list-tags-for-resource/${topic##*:}" sns list-tags-for-resource --region "$r" --resource-arn "$topic"
 	done < <(list sns list-topics --region "$r" --query 'Topics[].TopicArn')
 	call "$d/ecr/describe-repositories" ecr describe-repositories --region "$r"
-	while read -r repo; do
+	while IFS=$'\t' read -r repo rarn; do
 		[ -n "$repo" ] || continue
 		call "$d/ecr/get-repository-policy/$(pathkey "$repo")" ecr get-repository-policy --region "$r" --repository-name "$repo"
-	done < <(list ecr describe-repositories --region "$r" --query 'repositories[].repositoryName')
+		call "$d/ecr/list-tags-for-resource/$(pathkey "$repo")" ecr list-tags-for-resource --region "$r" --resource-arn "$rarn"
+	done < <(aws ecr describe-repositories --region "$r" --query 'repositories[].[repositoryName,repositoryArn]' --output text 2>/dev/null || true)
 done
 
 echo "done: cloudward scan aws --snapshot $out" >&2

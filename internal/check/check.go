@@ -171,4 +171,9 @@ type Mute struct {
 	Expires string `json:"expires,omitempty"` // YYYY-MM-DD; empty: no expiry
 	// Entry is where the entry is written: "mutelist.yaml:12".
 	Entry string `json:"entry"`
+	// Source is set on SUPPRESSED findings only: the kind of directive,
+	// "cloudward", "checkov", "tfsec", "trivy" (comments) or
+	// "cloudformation-metadata" (a template's Metadata section). Reports
+	// show suppressions under "suppression", never as a mutelist entry.
+	Source string `json:"source,omitempty"`
 }

@@ -51,7 +51,7 @@ func AWS[R model.Resource](meta Meta, list func(*aws.Inventory) []R, eval func(*
 
 // applies reports whether the check runs on inv at all.
 func (c *Check) applies(inv *aws.Inventory) bool {
-	return c.bind != nil && !(c.DeployedOnly && inv.IaC)
+	return c.bind != nil && !(c.DeployedOnly && inv.IaC) && !inv.Unreached
 }
 
 // Evaluate runs the check on every resource of inv, in order. Tests use it to

@@ -30,6 +30,10 @@ type orgIndexAccount struct {
 	ID    string `json:"id"`
 	Name  string `json:"name,omitempty"`
 	Error string `json:"error,omitempty"` // "" : collected into <id>/
+	// AssumeRole is set when the error is the role assumption (Code is
+	// then the AWS error code): the account is a coverage entry too.
+	AssumeRole bool   `json:"assume_role_failed,omitempty"`
+	Code       string `json:"code,omitempty"`
 }
 
 func orgOptions(live *liveFlags) awslive.OrgOptions {
@@ -62,6 +66,10 @@ func collectOrgToDir(env *Env, live *liveFlags, opts awslive.Options, out string
 		e := orgIndexAccount{ID: r.Account.ID, Name: r.Account.Name}
 		if r.Err != nil {
 			e.Error = r.Err.Error()
+			var re *awslive.AssumeRoleError
+			if errors.As(r.Err, &re) {
+				e.AssumeRole, e.Code = true, re.Code
+			}
 			fmt.Fprintf(env.Stderr, "cloudward: warning: %s\n", accountWarning(r.Account, e.Error))
 		} else {
 			ok++
@@ -115,11 +123,15 @@ func liveOrgLoader(env *Env, live *liveFlags) (func() ([]*awsm.Inventory, []stri
 		if err != nil {
 			return nil, nil, err
 		}
-		var invs []*awsm.Inventory
+		var invs, unreached []*awsm.Inventory
 		var warnings []string
 		for _, r := range res {
 			if r.Err != nil {
 				warnings = append(warnings, accountWarning(r.Account, r.Err.Error()))
+				var re *awslive.AssumeRoleError
+				if errors.As(r.Err, &re) {
+					unreached = append(unreached, awslive.UnreachedInventory(r.Account.ID, re))
+				}
 				continue
 			}
 			if !live.quiet {
@@ -137,7 +149,7 @@ func liveOrgLoader(env *Env, live *liveFlags) (func() ([]*awsm.Inventory, []stri
 		if len(invs) == 0 {
 			return nil, nil, errors.New("no account of the organization could be collected: " + fmt.Sprint(warnings))
 		}
-		return invs, warnings, nil
+		return append(invs, unreached...), warnings, nil
 	}, nil
 }
 
@@ -209,6 +221,13 @@ func loadSnapshotFolder(dir string) ([]*awsm.Inventory, []string, error) {
 		for _, a := range idx.Accounts {
 			if a.Error != "" {
 				warnings = append(warnings, accountWarning(awslive.OrgAccount{ID: a.ID, Name: a.Name}, a.Error))
+			}
+			if a.AssumeRole {
+				// The stored message already starts with "assuming ROLE: ".
+				re := &awslive.AssumeRoleError{Code: a.Code, Message: a.Error}
+				inv := awslive.UnreachedInventory(a.ID, re)
+				inv.Coverage[0].Detail = a.Error
+				invs = append(invs, inv)
 			}
 		}
 	}

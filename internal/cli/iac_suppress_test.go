@@ -35,11 +35,13 @@ resource "aws_ebs_volume" "scratch" {
 			Suppressed int `json:"suppressed"`
 		} `json:"summary"`
 		Findings []struct {
-			CheckID string `json:"check_id"`
-			Status  string `json:"status"`
-			Mute    *struct {
-				Status, Reason, Owner, Entry string
-			} `json:"mute"`
+			CheckID string    `json:"check_id"`
+			Status  string    `json:"status"`
+			Mute    *struct{} `json:"mute"`
+			// Suppressions have their own member, never "mute".
+			Suppression *struct {
+				Status, Reason, Source, Expires, Entry string
+			} `json:"suppression"`
 		} `json:"findings"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
@@ -49,9 +51,10 @@ resource "aws_ebs_volume" "scratch" {
 	for _, f := range rep.Findings {
 		if f.CheckID == "aws-ec2-ebs-volume-unencrypted" {
 			found = true
-			if f.Status != "SUPPRESSED" || f.Mute == nil || f.Mute.Reason != "scratch volume, no data" ||
-				f.Mute.Owner != "checkov" || !strings.HasSuffix(f.Mute.Entry, "main.tf:5") || f.Mute.Status != "FAIL" {
-				t.Errorf("finding %+v %+v", f, f.Mute)
+			s := f.Suppression
+			if f.Status != "SUPPRESSED" || f.Mute != nil || s == nil || s.Reason != "scratch volume, no data" ||
+				s.Source != "checkov" || !strings.HasSuffix(s.Entry, "main.tf:5") || s.Status != "FAIL" || s.Expires != "" {
+				t.Errorf("finding %+v %+v", f, s)
 			}
 		}
 	}

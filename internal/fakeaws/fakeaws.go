@@ -26,6 +26,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -98,6 +99,8 @@ type Server struct {
 	members   map[string]*member    // access key ID -> member account
 	timeline  []Span                // every answered call, for benchmarks (timeline.go)
 	issued    map[string]issuedCred // key ID -> credentials AssumeRole handed out (sigv4.go)
+	answers   answers               // decoded answers (cache.go)
+	conns     atomic.Int64          // connections accepted (cache.go)
 }
 
 type snapshotMeta struct {
@@ -119,10 +122,13 @@ func Start(sc Scenario) (*Server, error) {
 	if err := json.Unmarshal(raw, &s.meta); err != nil {
 		return nil, fmt.Errorf("fakeaws: snapshot.json: %w", err)
 	}
+	s.sc.Snapshot = indexFS(sc.Snapshot)
 	if err := s.loadOrg(); err != nil {
 		return nil, err
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ConnState = s.countConn
+	s.srv.Start()
 	s.URL = s.srv.URL
 	return s, nil
 }

@@ -199,25 +199,18 @@ func (s *Server) handle(c *call) {
 		s.writeS3(c, raw)
 		return
 	}
-	tree, err := decodeTree(raw)
-	if err != nil {
-		s.writeError(c, Error{Code: "InternalFailure", Message: fmt.Sprintf("fakeaws: %s.json: %v", file, err), Status: 500})
-		return
-	}
-	if o.page != nil && s.sc.PageSize > 0 {
-		if err := paginate(tree, o.page, c.param(o.page.in), s.sc.PageSize); err != nil {
-			s.writeError(c, Error{Code: "InvalidParameterValue", Message: err.Error(), Status: 400})
+	cacheable := s.sc.PageSize == 0
+	akey := answerKey{api: c.service + ":" + c.action, raw: string(raw)}
+	out, cached := s.answers.get(akey)
+	if !cached || !cacheable {
+		var e *Error
+		if out, e = s.decodeAnswer(c, o, svc, file, raw); e != nil {
+			s.writeError(c, *e)
 			return
 		}
-	}
-	if svc == "iam" {
-		encodePolicyDocuments(tree)
-	}
-	raw, _ = json.Marshal(tree)
-	out := o.out()
-	if err := json.Unmarshal(raw, out); err != nil {
-		s.writeError(c, Error{Code: "InternalFailure", Message: fmt.Sprintf("fakeaws: %s.json does not fit %T: %v", file, out, err), Status: 500})
-		return
+		if cacheable {
+			s.answers.put(akey, out)
+		}
 	}
 	switch c.proto {
 	case protoQuery:
@@ -498,4 +491,27 @@ func (s *Server) writeError(c *call, e Error) {
 		fmt.Fprintf(c.w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>`,
 			xmlEscape(e.Code), xmlEscape(e.Message), requestID())
 	}
+}
+
+// decodeAnswer turns a snapshot file's CLI JSON into the operation's SDK
+// output (paginated and with IAM's policy documents URL-encoded).
+func (s *Server) decodeAnswer(c *call, o op, svc, file string, raw []byte) (any, *Error) {
+	tree, err := decodeTree(raw)
+	if err != nil {
+		return nil, &Error{Code: "InternalFailure", Message: fmt.Sprintf("fakeaws: %s.json: %v", file, err), Status: 500}
+	}
+	if o.page != nil && s.sc.PageSize > 0 {
+		if err := paginate(tree, o.page, c.param(o.page.in), s.sc.PageSize); err != nil {
+			return nil, &Error{Code: "InvalidParameterValue", Message: err.Error(), Status: 400}
+		}
+	}
+	if svc == "iam" {
+		encodePolicyDocuments(tree)
+	}
+	raw, _ = json.Marshal(tree)
+	out := o.out()
+	if err := json.Unmarshal(raw, out); err != nil {
+		return nil, &Error{Code: "InternalFailure", Message: fmt.Sprintf("fakeaws: %s.json does not fit %T: %v", file, out, err), Status: 500}
+	}
+	return out, nil
 }

@@ -19,6 +19,7 @@ var opsPolicy = map[string]op{
 	"lambda:ListFunctions": {cli: "lambda/list-functions", out: func() any { return &lambda.ListFunctionsOutput{} },
 		page: &pager{lists: []string{"Functions"}, in: "Marker", out: "NextMarker"}},
 	"lambda:GetPolicy": {cli: "lambda/get-policy", out: func() any { return &lambda.GetPolicyOutput{} }, key: lambdaFunctionKey},
+	"lambda:ListTags":  {cli: "lambda/list-tags", out: func() any { return &lambda.ListTagsOutput{} }, key: lambdaTagsKey},
 
 	"secretsmanager:ListSecrets": {cli: "secretsmanager/list-secrets", out: func() any { return &secretsmanager.ListSecretsOutput{} },
 		page: &pager{lists: []string{"SecretList"}, in: "NextToken", out: "NextToken"}},
@@ -32,11 +33,15 @@ var opsPolicy = map[string]op{
 	"sns:ListTopics": {cli: "sns/list-topics", out: func() any { return &sns.ListTopicsOutput{} },
 		page: &pager{lists: []string{"Topics"}, in: "NextToken", out: "NextToken"}},
 	"sns:GetTopicAttributes": {cli: "sns/get-topic-attributes", out: func() any { return &sns.GetTopicAttributesOutput{} }, key: topicNameKey},
+	"sns:ListTagsForResource": {cli: "sns/list-tags-for-resource", out: func() any { return &sns.ListTagsForResourceOutput{} },
+		key: func(c *call) string { return arnName(c.r.Form.Get("ResourceArn"), ":") }},
 
 	"ecr:DescribeRepositories": {cli: "ecr/describe-repositories", out: func() any { return &ecr.DescribeRepositoriesOutput{} },
 		page: &pager{lists: []string{"repositories"}, in: "nextToken", out: "nextToken"}},
 	"ecr:GetRepositoryPolicy": {cli: "ecr/get-repository-policy", out: func() any { return &ecr.GetRepositoryPolicyOutput{} },
 		key: func(c *call) string { return url.PathEscape(bodyString(c, "repositoryName")) }},
+	"ecr:ListTagsForResource": {cli: "ecr/list-tags-for-resource", out: func() any { return &ecr.ListTagsForResourceOutput{} },
+		key: func(c *call) string { return url.PathEscape(arnName(bodyString(c, "resourceArn"), ":repository/")) }},
 
 	"kms:GetKeyPolicy": {cli: "kms/get-key-policy", out: func() any { return &kms.GetKeyPolicyOutput{} }, key: jsonKey("KeyId", "key/")},
 
@@ -57,6 +62,27 @@ func bodyString(c *call, field string) string {
 	_ = json.Unmarshal(c.body, &m)
 	s, _ := m[field].(string)
 	return s
+}
+
+// lambdaTagsPath is the prefix of Lambda's ListTags: /2017-03-31/tags/ARN.
+const lambdaTagsPath = "/2017-03-31/tags/"
+
+// lambdaTagsKey is the function name of the ARN ListTags names.
+func lambdaTagsKey(c *call) string {
+	arn, err := url.PathUnescape(strings.TrimPrefix(c.r.URL.EscapedPath(), lambdaTagsPath))
+	if err != nil {
+		return ""
+	}
+	return arnName(arn, ":function:")
+}
+
+// arnName is what follows the last sep of an ARN ("" when not an ARN).
+func arnName(arn, sep string) string {
+	i := strings.LastIndex(arn, sep)
+	if !strings.HasPrefix(arn, "arn:") || i < 0 {
+		return ""
+	}
+	return arn[i+len(sep):]
 }
 
 // lambdaFunctionKey is the function name of /2015-03-31/functions/NAME/policy.

@@ -61,7 +61,7 @@ func (s *Server) loadOrg() error {
 		if err != nil {
 			return fmt.Errorf("fakeaws: account %s: %w", a.ID, err)
 		}
-		m := &member{acct: a, snap: a.Snapshot}
+		m := &member{acct: a, snap: indexFS(a.Snapshot)}
 		if err := json.Unmarshal(raw, &m.meta); err != nil {
 			return fmt.Errorf("fakeaws: account %s: snapshot.json: %w", a.ID, err)
 		}

@@ -33,6 +33,8 @@ func (c *call) decodePolicy() error {
 		case c.r.Method == http.MethodGet && strings.HasPrefix(p, lambdaFunctionsPath) && strings.HasSuffix(p, "/policy") &&
 			strings.Count(strings.TrimPrefix(p, lambdaFunctionsPath), "/") == 1:
 			c.action = "GetPolicy"
+		case c.r.Method == http.MethodGet && strings.HasPrefix(p, lambdaTagsPath):
+			c.action = "ListTags"
 		default:
 			return fmt.Errorf("unknown Lambda request %s %s", c.r.Method, p)
 		}

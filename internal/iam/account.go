@@ -170,7 +170,14 @@ func (pa policyAdder) managed(ap *awsmodel.AttachedPolicy, via string) {
 		pa.p.Incomplete = append(pa.p.Incomplete, why)
 		return
 	}
-	pol, err := pa.a.compile(doc, KindIdentity, ap.ARN)
+	name := ap.ARN
+	if pa.a.Inv.Policy(ap.ARN) == nil {
+		// Say where the document came from: not the scanned inventory.
+		if b := BuiltinManagedPolicy(ap.ARN); b != nil {
+			name += " (built-in copy of " + b.Version + ")"
+		}
+	}
+	pol, err := pa.a.compile(doc, KindIdentity, name)
 	pa.use(pol, err, via)
 }
 
@@ -220,6 +227,10 @@ func (pa policyAdder) boundary(v awsmodel.String) {
 func (a *Account) managedDoc(arn string) (*awsmodel.PolicyDocument, string) {
 	mp := a.Inv.Policy(arn)
 	if mp == nil {
+		// IaC attaches AWS managed policies without defining them.
+		if b := BuiltinManagedPolicy(arn); b != nil {
+			return b.Document, ""
+		}
 		return nil, "managed policy " + arn + " is not in the inventory"
 	}
 	v := mp.Default()
@@ -235,8 +246,8 @@ func (a *Account) managedDoc(arn string) (*awsmodel.PolicyDocument, string) {
 
 func (a *Account) userPrincipal(u *awsmodel.User) *Principal {
 	arn := u.ARN
-	if arn == "" {
-		arn = "arn:" + a.Partition + ":iam::" + orAcct(a.ID) + ":user" + pathOr(u.Path) + u.Name
+	if arn == "" || strings.Contains(arn, "${") {
+		arn = "arn:" + a.Partition + ":iam::" + orAcct(a.ID) + ":user" + pathOr(u.Path) + iacName(u.Name)
 	}
 	c, err := ParseCaller(arn)
 	if err != nil {
@@ -269,8 +280,8 @@ func (a *Account) userPrincipal(u *awsmodel.User) *Principal {
 
 func (a *Account) rolePrincipal(r *awsmodel.Role) *Principal {
 	arn := r.ARN
-	if arn == "" {
-		arn = "arn:" + a.Partition + ":iam::" + orAcct(a.ID) + ":role" + pathOr(r.Path) + r.Name
+	if arn == "" || strings.Contains(arn, "${") {
+		arn = "arn:" + a.Partition + ":iam::" + orAcct(a.ID) + ":role" + pathOr(r.Path) + iacName(r.Name)
 	}
 	rc, err := ParseCaller(arn)
 	if err != nil {
@@ -292,6 +303,13 @@ func (a *Account) rolePrincipal(r *awsmodel.Role) *Principal {
 	}
 	pa.boundary(r.PermissionsBoundary)
 	return p
+}
+
+// iacName makes an IaC name usable in an ARN: CloudFormation names and ARNs
+// left unresolved carry ${...} placeholders (${AWS::AccountId}, a generated
+// ${LogicalId}); the analysis keeps the name inside them.
+func iacName(name string) string {
+	return strings.NewReplacer("${", "", "}", "", "::", "-").Replace(name)
 }
 
 func pathOr(p string) string {

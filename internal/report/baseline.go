@@ -48,6 +48,10 @@ type baselineFinding struct {
 	Mute *struct {
 		Status string `json:"status"`
 	} `json:"mute"`
+	// Reports before suppressions got their own member put them in "mute".
+	Suppression *struct {
+		Status string `json:"status"`
+	} `json:"suppression"`
 }
 
 // ParseBaseline parses a cloudward JSON report. Anything else (a SARIF
@@ -155,7 +159,8 @@ func (b *Baseline) readFindings(dec *json.Decoder, data []byte, off int64,
 		}
 		b.Findings++
 		failing := *f.Status == string(check.Fail) ||
-			((*f.Status == string(check.Muted) || *f.Status == string(check.Suppressed)) && f.Mute != nil && f.Mute.Status == string(check.Fail))
+			((*f.Status == string(check.Muted) || *f.Status == string(check.Suppressed)) && f.Mute != nil && f.Mute.Status == string(check.Fail)) ||
+			(*f.Status == string(check.Suppressed) && f.Suppression != nil && f.Suppression.Status == string(check.Fail))
 		if !failing {
 			continue
 		}

@@ -53,7 +53,11 @@ func WriteCSV(w io.Writer, r *Report) error {
 			f.Message, strings.Join(details, csvSep), strings.Join(sources, csvSep), fw,
 			c.Remediation.Console, c.Remediation.CLI, c.Remediation.Terraform, string(appendFingerprint(fp[:0], scratch, f)),
 		)
-		if m := f.Mute; m != nil {
+		if m := f.Mute; m != nil && f.Status == check.Suppressed {
+			// The mute_* columns of a SUPPRESSED row describe the directive;
+			// mute_owner is its kind (checkov, cloudformation-metadata...).
+			row = append(row, m.Reason, suppressionSource(m), m.Expires, m.Entry)
+		} else if m != nil {
 			row = append(row, m.Reason, m.Owner, m.Expires, m.Entry)
 		} else {
 			row = append(row, "", "", "", "")

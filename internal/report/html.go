@@ -50,6 +50,7 @@ type htmlHead struct {
 	Failing     int // checks with a FAIL listing
 	UnknownN    int // checks with an UNKNOWN listing
 	MutedN      int
+	SuppressedN int // checks with a SUPPRESSED listing
 	Coverage    Coverage
 	MaxPerCheck int
 }
@@ -127,6 +128,8 @@ func (s *Summary) count(st check.Status) int {
 		return s.Unknown
 	case check.Muted:
 		return s.Muted
+	case check.Suppressed:
+		return s.Suppressed
 	}
 	return s.Pass
 }
@@ -139,6 +142,14 @@ type htmlRow struct {
 	Message  string
 	Evidence []htmlEvidence
 	Mute     *check.Mute
+	// Suppression is set instead of Mute on SUPPRESSED findings.
+	Suppression *htmlSuppression
+}
+
+// htmlSuppression is the inline IaC directive behind a SUPPRESSED finding.
+type htmlSuppression struct {
+	Status                         check.Status
+	Reason, Source, Expires, Entry string
 }
 
 type htmlEvidence struct {
@@ -147,11 +158,11 @@ type htmlEvidence struct {
 
 // listedStatuses are the statuses the HTML report lists resource by
 // resource, in order; PASS results are only counted.
-var listedStatuses = []check.Status{check.Fail, check.Unknown, check.Muted}
+var listedStatuses = []check.Status{check.Fail, check.Unknown, check.Muted, check.Suppressed}
 
 // WriteHTML writes the report as one self-contained HTML document: scan
-// header, posture summary, per-framework compliance, the FAIL, UNKNOWN and
-// MUTED findings grouped by check (at most HTMLMaxPerCheck resources each),
+// header, posture summary, per-framework compliance, the FAIL, UNKNOWN,
+// MUTED and SUPPRESSED findings grouped by check (at most HTMLMaxPerCheck resources each),
 // and the data coverage. html/template escapes every text.
 //
 // It streams: the findings are written check by check, never built into one
@@ -194,6 +205,8 @@ func WriteHTML(w io.Writer, r *Report) error {
 			head.UnknownN++
 		case check.Muted:
 			head.MutedN++
+		case check.Suppressed:
+			head.SuppressedN++
 		}
 	}
 	for k := range totals {
@@ -226,6 +239,9 @@ func WriteHTML(w io.Writer, r *Report) error {
 	rows := make([]htmlRow, 0, HTMLMaxPerCheck)
 	for _, st := range listedStatuses {
 		sec := htmlSection{Status: st, InScope: r.Summary.count(st), Max: HTMLMaxPerCheck}
+		if st == check.Suppressed && sec.InScope == 0 {
+			continue // only IaC scans have them: no empty section elsewhere
+		}
 		if err := htmlTemplates.ExecuteTemplate(bw, "section-start", sec); err != nil {
 			return err
 		}
@@ -306,6 +322,10 @@ func htmlFrameworkOf(res compliance.Result, anchors map[string]string) htmlFrame
 func htmlRowOf(f *check.Finding) htmlRow {
 	row := htmlRow{Resource: resourceLabel(f), ID: f.Resource.ID, Region: f.Resource.Region,
 		Account: f.Resource.Account, Message: f.Message, Mute: f.Mute}
+	if m := f.Mute; m != nil && f.Status == check.Suppressed {
+		row.Mute = nil
+		row.Suppression = &htmlSuppression{Status: m.Status, Reason: m.Reason, Source: suppressionSource(m), Expires: m.Expires, Entry: m.Entry}
+	}
 	for _, ev := range f.Evidence {
 		row.Evidence = append(row.Evidence, htmlEvidence{Detail: ev.Detail, Source: ev.Source.String()})
 	}

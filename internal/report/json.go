@@ -208,7 +208,21 @@ func (e *findingEncoder) append(b []byte, f *check.Finding) []byte {
 	b = append(b, `,"fingerprint":"`...)
 	b = appendFingerprint(b, e.scratch, f)
 	b = append(b, '"')
-	if m := f.Mute; m != nil {
+	if m := f.Mute; m != nil && f.Status == check.Suppressed {
+		// An inline IaC directive is not a mutelist entry: its own member,
+		// named by the kind of directive instead of an owner.
+		b = append(b, `,"suppression":{"status":`...)
+		b = appendString(b, string(m.Status))
+		b = append(b, `,"reason":`...)
+		b = appendString(b, m.Reason)
+		b = append(b, `,"source":`...)
+		b = appendString(b, suppressionSource(m))
+		b = append(b, `,"expires":`...)
+		b = appendString(b, m.Expires)
+		b = append(b, `,"entry":`...)
+		b = appendString(b, m.Entry)
+		b = append(b, '}')
+	} else if m != nil {
 		// Only muted findings carry "mute": the schema of others is unchanged.
 		b = append(b, `,"mute":{"status":`...)
 		b = appendString(b, string(m.Status))

@@ -86,7 +86,9 @@ func WriteJUnit(w io.Writer, r *Report) error {
 				p(">\n      <skipped message=\"%s\"/>\n    </testcase>\n", attr("UNKNOWN: "+f.Message))
 			case check.Muted, check.Suppressed:
 				msg := string(f.Status)
-				if f.Mute != nil {
+				if f.Mute != nil && f.Status == check.Suppressed {
+					msg += ": " + suppressionText(f.Mute)
+				} else if f.Mute != nil {
 					msg += ": " + muteText(f.Mute)
 				}
 				p(">\n      <skipped message=\"%s\"/>\n    </testcase>\n", attr(msg))

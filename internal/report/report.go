@@ -190,7 +190,11 @@ func Build(in Input) *Report {
 
 	if r.Scan.AccountIDs == nil {
 		for _, inv := range in.Inventories {
-			r.Scan.AccountIDs = append(r.Scan.AccountIDs, inv.AccountID)
+			// An unreached account is in the coverage only: listing it
+			// would make its absent findings look resolved in history.
+			if !inv.Unreached {
+				r.Scan.AccountIDs = append(r.Scan.AccountIDs, inv.AccountID)
+			}
 		}
 		sort.Strings(r.Scan.AccountIDs)
 		r.Scan.AccountIDs = slices.Compact(r.Scan.AccountIDs)

@@ -248,7 +248,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			res.Suppressions = []sarifSuppress{{Kind: "external", Justification: muteText(f.Mute)}}
 		}
 		if f.Status == check.Suppressed && f.Mute != nil {
-			res.Suppressions = []sarifSuppress{{Kind: "inSource", Justification: muteText(f.Mute)}}
+			res.Suppressions = []sarifSuppress{{Kind: "inSource", Justification: suppressionText(f.Mute)}}
 		}
 		b, err := marshalJSON(res, false)
 		if err != nil {
@@ -288,6 +288,29 @@ func marshalJSON(v any, indent bool) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// suppressionSource is the kind of inline directive behind a SUPPRESSED
+// finding (findings suppressed before Source existed: the tool).
+func suppressionSource(m *check.Mute) string {
+	if m.Source != "" {
+		return m.Source
+	}
+	return m.Owner
+}
+
+// suppressionText is the justification of a SUPPRESSED finding: the reason,
+// the kind of directive and where it is written.
+func suppressionText(m *check.Mute) string {
+	s := m.Reason + " (" + suppressionSource(m) + " directive"
+	if m.Expires != "" {
+		s += ", until " + m.Expires
+	}
+	s += ")"
+	if m.Entry != "" {
+		s += " [" + m.Entry + "]"
+	}
+	return s
 }
 
 func muteText(m *check.Mute) string {

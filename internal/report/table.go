@@ -102,7 +102,7 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 			bw.WriteString(pad(f.Resource.Region, width[4]) + "  ")
 			msg := f.Message
 			if m := f.Mute; m != nil && f.Status == check.Suppressed {
-				msg = fmt.Sprintf("[suppressed by %s (%s): %s] %s", m.Entry, m.Owner, m.Reason, msg)
+				msg = fmt.Sprintf("[suppressed by %s (%s): %s] %s", m.Entry, suppressionSource(m), m.Reason, msg)
 			} else if m != nil {
 				msg = fmt.Sprintf("[muted by %s, %s: %s] %s", m.Entry, m.Owner, m.Reason, msg)
 			}

@@ -130,7 +130,11 @@ func (a *Applier) Apply(findings []check.Finding, now time.Time) []string {
 			if !d.Expires.IsZero() {
 				exp = d.Expires.AddDate(0, 0, -1).Format("2006-01-02")
 			}
-			f.Mute = &check.Mute{Status: f.Status, Reason: reason, Owner: d.Tool, Expires: exp, Entry: d.Where()}
+			source := d.Tool
+			if d.Metadata {
+				source = "cloudformation-metadata"
+			}
+			f.Mute = &check.Mute{Status: f.Status, Reason: reason, Owner: d.Tool, Expires: exp, Entry: d.Where(), Source: source}
 			f.Status = check.Suppressed
 			break
 		}
@@ -185,7 +189,7 @@ func cfnMetadata(file string, data []byte) map[string][]Directive {
 				if idn == nil || idn.Value == "" {
 					continue
 				}
-				d := Directive{Tool: src.tool, IDs: []string{idn.Value}, File: file, Line: item.Line}
+				d := Directive{Tool: src.tool, IDs: []string{idn.Value}, File: file, Line: item.Line, Metadata: true}
 				if r := child(item, src.reasonKey); r != nil {
 					d.Reason = r.Value
 				}

@@ -21,6 +21,9 @@ type Directive struct {
 	Expires time.Time
 	File    string
 	Line    int
+	// Metadata is set for directives read from a CloudFormation
+	// resource's Metadata section rather than a comment.
+	Metadata bool
 }
 
 // Where is "file:line" of the directive.

@@ -28,6 +28,7 @@ func Checks() []*check.Check {
 		resourcePolicyChecks(),
 		complianceOpsChecks(),
 		networkOpsChecks(),
+		rdsSubnetChecks(),
 	} {
 		all = append(all, group...)
 	}

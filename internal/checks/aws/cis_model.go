@@ -2,6 +2,7 @@ package aws
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cloudward/cloudward/internal/check"
@@ -297,7 +298,8 @@ var rdsMultiAZDisabled = check.AWS(check.Meta{
 	ResourceType: awsm.TypeDBInstance,
 	Rationale: "A Multi-AZ deployment keeps a synchronous standby in another Availability Zone and fails over to it " +
 		"automatically, so an AZ outage, a host failure or maintenance does not take the database (and its data) offline. " +
-		"Aurora instances are UNKNOWN: their availability is set by the DB cluster's replicas, which are not collected yet.",
+		"An Aurora instance is judged by its DB cluster (describe-db-clusters MultiAZ: instances in more than one " +
+		"Availability Zone); UNKNOWN when the cluster was not collected.",
 	Remediation: check.Remediation{
 		Console:   "RDS console > Databases > the instance > Modify > Availability & durability: Create a standby instance (Multi-AZ) > Continue > Apply.",
 		CLI:       "aws rds modify-db-instance --db-instance-identifier <db> --multi-az --apply-immediately",
@@ -305,12 +307,11 @@ var rdsMultiAZDisabled = check.AWS(check.Meta{
 	},
 	References: []string{"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html"},
 	Frameworks: map[string][]string{CIS: {"2.2.4"}},
-}, func(inv *awsm.Inventory) []*awsm.DBInstance { return inv.DBInstances }, func(_ *check.Env, d *awsm.DBInstance) check.Result {
+}, func(inv *awsm.Inventory) []*awsm.DBInstance { return inv.DBInstances }, func(env *check.Env, d *awsm.DBInstance) check.Result {
 	// Aurora replicates storage across AZs and places replicas at cluster
 	// level; the instance's MultiAZ flag says nothing about it.
 	if engine, ok := d.Engine.Get(); ok && strings.HasPrefix(engine, "aurora") {
-		return check.UnknownResult("Multi-AZ of an Aurora instance is a property of its DB cluster, which is not collected",
-			check.Ev(d.Engine.Source(), "engine %s: Multi-AZ is decided by the cluster's replicas (describe-db-clusters)", engine))
+		return auroraMultiAZ(env.AWS, d, engine)
 	}
 	on, ok := d.MultiAZ.Get()
 	switch {
@@ -552,3 +553,28 @@ var sgCIFSOpen = check.AWS(check.Meta{
 }, netSecurityGroups, func(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
 	return netSGAdminPort(sg, 445, "CIFS (445)", "no ingress rule opens CIFS (445) to the internet")
 })
+
+// auroraMultiAZ judges an Aurora instance by the cluster whose members
+// include it.
+func auroraMultiAZ(inv *awsm.Inventory, d *awsm.DBInstance, engine string) check.Result {
+	for _, c := range inv.Network.DBClusters {
+		if c.Region != d.Region || !slices.Contains(c.Members, d.ID) {
+			continue
+		}
+		on, ok := c.MultiAZ.Get()
+		switch {
+		case !ok:
+			return check.UnknownOf("cluster "+c.ID+" MultiAZ", c.MultiAZ)
+		case !on:
+			return check.FailResult("the instance's Aurora cluster "+c.ID+" has no instance in another Availability Zone",
+				check.Ev(c.MultiAZ.Source(), "MultiAZ is false for cluster %s (members %s)", c.ID, strings.Join(c.Members, ", ")))
+		}
+		return check.PassResult("the instance's Aurora cluster " + c.ID + " spans several Availability Zones")
+	}
+	reason := "no DB cluster read by describe-db-clusters lists it as a member"
+	if c, ok := inv.CoverageOf("rds", "describe-db-clusters"); ok && c.Status != awsm.CoverageRead {
+		reason = "describe-db-clusters " + string(c.Status) + " " + c.Detail
+	}
+	return check.UnknownResult("Multi-AZ of an Aurora instance is a property of its DB cluster: "+reason,
+		check.Ev(d.Engine.Source(), "engine %s: %s", engine, reason))
+}

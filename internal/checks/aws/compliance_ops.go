@@ -100,7 +100,11 @@ func evalFederation(env *check.Env, _ *awsm.Account) check.Result {
 	member, orgKnown := org.Member.Get()
 	switch {
 	case orgKnown && member:
-		return check.PassResult("no IAM user has a console password; the account belongs to AWS Organization " + org.ID +
+		name := "an AWS Organization"
+		if org.ID != "" {
+			name = "AWS Organization " + org.ID
+		}
+		return check.PassResult("no IAM user has a console password; the account belongs to " + name +
 			", whose central accounts reach it through roles")
 	case !samlKnown:
 		return check.UnknownOf("SAML provider list", saml)

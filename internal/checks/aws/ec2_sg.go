@@ -157,8 +157,15 @@ func netSGAdminPort(sg *awsm.SecurityGroup, port int64, name, passMsg string) ch
 		return check.UnknownOf("ingress rules", sg.Ingress)
 	}
 	var ev []check.Evidence
+	var maybe *awsm.SGRule
 	for i := range rules {
 		r := &rules[i]
+		if r.Unresolved != "" {
+			if netSGMaybe(r, func(r *awsm.SGRule) bool { return netSGCoversTCP(r, port) }) {
+				maybe = r
+			}
+			continue
+		}
 		// Check the source first: the evidence text is only built on failure.
 		if !netSGFromAnywhere(r) || !netSGCoversTCP(r, port) {
 			continue
@@ -168,7 +175,24 @@ func netSGAdminPort(sg *awsm.SecurityGroup, port int64, name, passMsg string) ch
 	if len(ev) > 0 {
 		return check.FailResult(name+" is open to the internet", ev...)
 	}
+	if maybe != nil {
+		return netSGUnresolved(sg, maybe, name)
+	}
 	return check.PassResult(passMsg)
+}
+
+// netSGMaybe reports whether an unresolved rule could be the one a check
+// looks for: its unknown part may take any value, its known part must
+// still match (ports decides the port part).
+func netSGMaybe(r *awsm.SGRule, ports func(*awsm.SGRule) bool) bool {
+	return (r.PortsUnknown || ports(r)) && (r.PeersUnknown || netSGFromAnywhere(r))
+}
+
+// netSGUnresolved is the UNKNOWN result for a rule that could open what the
+// check looks for once its unresolved part is known.
+func netSGUnresolved(sg *awsm.SecurityGroup, r *awsm.SGRule, what string) check.Result {
+	return check.UnknownResult("an ingress rule that could open "+what+" to the internet is unknown: "+r.Unresolved,
+		check.Ev(netSource(r.Source, sg.Ingress.Source()), "inbound rule is unknown: %s", r.Unresolved))
 }
 
 func evalSGAllPortsOpen(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
@@ -177,14 +201,24 @@ func evalSGAllPortsOpen(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
 		return check.UnknownOf("ingress rules", sg.Ingress)
 	}
 	var ev []check.Evidence
+	var maybe *awsm.SGRule
 	for i := range rules {
 		r := &rules[i]
+		if r.Unresolved != "" {
+			if netSGMaybe(r, netSGAllPorts) {
+				maybe = r
+			}
+			continue
+		}
 		if netSGAllPorts(r) {
 			ev = netSGWorldEvidence(ev, sg, r, "opens every port")
 		}
 	}
 	if len(ev) > 0 {
 		return check.FailResult("all ports are open to the internet", ev...)
+	}
+	if maybe != nil {
+		return netSGUnresolved(sg, maybe, "every port")
 	}
 	return check.PassResult("no ingress rule opens all ports to the internet")
 }
@@ -224,8 +258,15 @@ func evalSGDBPortsOpen(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
 		return check.UnknownOf("ingress rules", sg.Ingress)
 	}
 	var ev []check.Evidence
+	var maybe *awsm.SGRule
 	for i := range rules {
 		r := &rules[i]
+		if r.Unresolved != "" {
+			if netSGMaybe(r, netSGCoversDBPort) {
+				maybe = r
+			}
+			continue
+		}
 		if !netSGFromAnywhere(r) {
 			continue
 		}
@@ -242,7 +283,20 @@ func evalSGDBPortsOpen(_ *check.Env, sg *awsm.SecurityGroup) check.Result {
 	if len(ev) > 0 {
 		return check.FailResult("database ports are open to the internet", ev...)
 	}
+	if maybe != nil {
+		return netSGUnresolved(sg, maybe, "a database port")
+	}
 	return check.PassResult("no ingress rule opens a database port to the internet")
+}
+
+// netSGCoversDBPort reports whether the rule admits TCP to a database port.
+func netSGCoversDBPort(r *awsm.SGRule) bool {
+	for _, db := range netDBPorts {
+		if netSGCoversTCP(r, db.port) {
+			return true
+		}
+	}
+	return false
 }
 
 func evalSGDefaultHasRules(_ *check.Env, sg *awsm.SecurityGroup) check.Result {

@@ -325,3 +325,32 @@ func TestNetEncPassPathsDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// Rules with an unresolved part (IaC variables) decide nothing alone: a
+// known open rule still fails, an unknown part that could open the port
+// gives UNKNOWN, and one that cannot (its known ports miss) is ignored.
+func TestSGUnresolvedRules(t *testing.T) {
+	peersUnknown := awsm.SGRule{Protocol: "tcp", FromPort: 22, ToPort: 22, Unresolved: "var.admin_cidr has no value", PeersUnknown: true}
+	portsUnknown := awsm.SGRule{Protocol: "tcp", FromPort: -1, ToPort: -1, IPv4Ranges: []string{"0.0.0.0/0"}, Unresolved: "var.port has no value", PortsUnknown: true}
+	officePortsUnknown := awsm.SGRule{Protocol: "tcp", FromPort: -1, ToPort: -1, IPv4Ranges: []string{"203.0.113.0/24"}, Unresolved: "var.port has no value", PortsUnknown: true}
+	netRun(t, sgSSHOpen, []netCase{
+		{"unknown peers on port 22", netSGInv(netSG("sg-1", "web", peersUnknown)), check.Unknown, []string{"var.admin_cidr has no value"}},
+		{"unknown ports from the world", netSGInv(netSG("sg-1", "web", portsUnknown)), check.Unknown, []string{"var.port has no value"}},
+		{"unknown ports from the office only", netSGInv(netSG("sg-1", "web", officePortsUnknown)), check.Pass, nil},
+		{"a known open rule fails beside an unknown one", netSGInv(netSG("sg-1", "web", peersUnknown, netTCP22World)), check.Fail,
+			[]string{"inbound tcp 22 from 0.0.0.0/0 reaches SSH (22)"}},
+	})
+	netRun(t, sgRDPOpen, []netCase{
+		{"unknown peers on port 22 cannot open RDP", netSGInv(netSG("sg-1", "web", peersUnknown, netTCP3389World6)), check.Fail,
+			[]string{"RDP (3389)"}},
+		{"unknown peers on port 22 alone", netSGInv(netSG("sg-1", "web", peersUnknown)), check.Pass, nil},
+	})
+	netRun(t, sgAllPortsOpen, []netCase{
+		{"unknown ports from the world", netSGInv(netSG("sg-1", "web", portsUnknown)), check.Unknown, []string{"var.port"}},
+		{"unknown peers on one port", netSGInv(netSG("sg-1", "web", peersUnknown)), check.Pass, nil},
+	})
+	netRun(t, sgDBPortsOpen, []netCase{
+		{"unknown ports from the world", netSGInv(netSG("sg-1", "web", portsUnknown)), check.Unknown, []string{"var.port"}},
+		{"unknown peers on ssh only", netSGInv(netSG("sg-1", "web", peersUnknown)), check.Pass, nil},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/cloudward/cloudward/internal/check"
+	"github.com/cloudward/cloudward/internal/iam"
 	"github.com/cloudward/cloudward/internal/model"
 	awsm "github.com/cloudward/cloudward/internal/model/aws"
 )
@@ -115,6 +116,10 @@ func iamAdminVerdict(inv *awsm.Inventory, u *awsm.User, paths []check.Evidence) 
 func iamManagedDefaultDoc(inv *awsm.Inventory, arn string) (*awsm.PolicyDocument, string) {
 	p := inv.Policy(arn)
 	if p == nil {
+		// IaC attaches AWS managed policies without defining them.
+		if b := iam.BuiltinManagedPolicy(arn); b != nil {
+			return b.Document, ""
+		}
 		return nil, "policy " + arn + " is not in the inventory"
 	}
 	v := p.Default()

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cloudward/cloudward/internal/check"
 	"github.com/cloudward/cloudward/internal/iam"
@@ -32,10 +33,14 @@ func iamEngineChecks() []*check.Check {
 // iamAnalysis is one inventory's account analysis, computed once and shared
 // by every check and goroutine (read-only after build).
 type iamAnalysis struct {
-	inv   *awsm.Inventory
-	acct  *iam.Account
-	esc   map[string]*iam.Escalation // by principal ARN
-	admin map[string][]iam.Reason    // admins' allowing reasons, by ARN
+	inv  *awsm.Inventory
+	acct *iam.Account
+	// By principal, not ARN: IaC principals of the same name share one.
+	esc   map[*iam.Principal]*iam.Escalation
+	admin map[*iam.Principal][]iam.Reason // admins' allowing reasons
+
+	iacOnce    sync.Once
+	byResource map[model.Resource]*iam.Principal // IaC users and roles
 }
 
 // iamAnalysisKey keys the IAM account analysis among the inventory's
@@ -45,13 +50,13 @@ type iamAnalysisKey struct{}
 func iamAnalysisOf(inv *awsm.Inventory) *iamAnalysis {
 	return inv.Derived(iamAnalysisKey{}, func() any {
 		a := &iamAnalysis{inv: inv, acct: iam.NewAccount(inv),
-			esc: map[string]*iam.Escalation{}, admin: map[string][]iam.Reason{}}
+			esc: map[*iam.Principal]*iam.Escalation{}, admin: map[*iam.Principal][]iam.Reason{}}
 		k := a.acct.NewAsker()
 		for _, e := range a.acct.Escalations() {
 			e := e
-			a.esc[e.Principal.ARN] = &e
+			a.esc[e.Principal] = &e
 			if e.Admin {
-				_, a.admin[e.Principal.ARN] = k.IsAdmin(e.Principal)
+				_, a.admin[e.Principal] = k.IsAdmin(e.Principal)
 			}
 		}
 		return a
@@ -93,7 +98,29 @@ func iamPrincipalOf(env *check.Env, r model.Resource) (*iamAnalysis, *iam.Princi
 	case *awsm.Role:
 		id = v.Identity
 	}
+	if env.AWS.IaC {
+		// IaC refs are addresses (aws_iam_role.deploy) and names may repeat
+		// across roots: find the principal built from this very resource.
+		return a, a.iacPrincipal(r), id
+	}
 	return a, a.acct.Principal(r.Ref().ID), id
+}
+
+// iacPrincipal is the analysis principal built from the IaC user or role r
+// (nil when it has none). Built once per inventory.
+func (a *iamAnalysis) iacPrincipal(r model.Resource) *iam.Principal {
+	a.iacOnce.Do(func() {
+		a.byResource = make(map[model.Resource]*iam.Principal, len(a.acct.Principals))
+		for _, p := range a.acct.Principals {
+			switch {
+			case p.User != nil:
+				a.byResource[p.User] = p
+			case p.Role != nil:
+				a.byResource[p.Role] = p
+			}
+		}
+	})
+	return a.byResource[r]
 }
 
 var iamPrincipalEffectiveAdmin = check.AWS(check.Meta{
@@ -131,7 +158,7 @@ var iamPrincipalEffectiveAdmin = check.AWS(check.Meta{
 	if p == nil {
 		return check.Skip()
 	}
-	if reasons, ok := a.admin[p.ARN]; ok {
+	if reasons, ok := a.admin[p]; ok {
 		var ev []check.Evidence
 		for _, rs := range reasons {
 			ev = append(ev, check.Ev(id.Source, "%s", p.DescribeReason(rs)))
@@ -623,7 +650,7 @@ var iamPrivilegeEscalation = check.AWS(check.Meta{
 	if p == nil {
 		return check.Skip()
 	}
-	e := a.esc[p.ARN]
+	e := a.esc[p]
 	if e == nil || e.Admin {
 		// Already an administrator: aws-iam-principal-effective-admin says so.
 		return check.Skip()

@@ -102,6 +102,14 @@ func dataStoreOf(r model.Resource) (dataStore, bool) {
 		return one("secret", v.Identity, []string{"secretsmanager:GetSecretValue"}, []string{"secretsmanager:PutSecretValue"}), true
 	case *awsm.Queue:
 		return one("queue", v.Identity, []string{"sqs:ReceiveMessage"}, []string{"sqs:SendMessage"}), true
+	case *awsm.LambdaFunction:
+		// GetFunction returns the code and the environment variables; new
+		// code sees every event the function is given.
+		return one("Lambda function", v.Identity, []string{"lambda:GetFunction"}, []string{"lambda:UpdateFunctionCode"}), true
+	case *awsm.Topic:
+		return one("SNS topic", v.Identity, []string{"sns:Subscribe"}, []string{"sns:Publish"}), true
+	case *awsm.ECRRepository:
+		return one("ECR repository", v.Identity, []string{"ecr:BatchGetImage"}, []string{"ecr:PutImage"}), true
 	}
 	return dataStore{}, false
 }
@@ -120,13 +128,14 @@ var iamSensitiveDataAccess = check.AWS(check.Meta{
 	Domain:   check.Identity,
 	Service:  "iam",
 	ResourceType: awsm.TypeBucket + ", " + awsm.TypeDBInstance + ", " + awsm.TypeEFSFileSystem + ", " +
-		awsm.TypeSecret + ", " + awsm.TypeQueue,
+		awsm.TypeSecret + ", " + awsm.TypeQueue + ", " + awsm.TypeLambdaFunction + ", " + awsm.TypeTopic + ", " + awsm.TypeECRRepository,
 	Rationale: "Data stores tagged as sensitive (a data-classification, classification, sensitivity or confidentiality tag " +
 		"with value confidential, restricted, sensitive, secret, pii, phi, pci, hipaa...; or pii/phi/pci=true) are " +
 		"checked with cloudward's IAM engine: every user and role, and every outsider the store's resource policy names, " +
 		"is asked the store's data actions (S3 GetObject/PutObject/DeleteObject on the bucket's objects, also on the key " +
 		"prefixes its grants name; RDS CreateDBSnapshot/ModifyDBInstance; EFS ClientMount/ClientWrite; Secrets Manager " +
-		"GetSecretValue/PutSecretValue; SQS ReceiveMessage/SendMessage), with identity policies, boundaries, the " +
+		"GetSecretValue/PutSecretValue; SQS ReceiveMessage/SendMessage; Lambda GetFunction/UpdateFunctionCode; SNS " +
+		"Subscribe/Publish; ECR BatchGetImage/PutImage), with identity policies, boundaries, the " +
 		"resource policy and collected SCPs/RCPs. Principals that can become one of them (assume a role, pass a role to " +
 		"compute, create another user's credentials, run code on an instance with a profile) are listed with the path. " +
 		"Full administrators are left out (aws-iam-principal-effective-admin reports them). Review that each listed " +
@@ -161,6 +170,15 @@ var iamSensitiveDataAccess = check.AWS(check.Meta{
 	for _, q := range inv.PolicyHolders.Queues {
 		out = append(out, q)
 	}
+	for _, f := range inv.PolicyHolders.Functions {
+		out = append(out, f)
+	}
+	for _, t := range inv.PolicyHolders.Topics {
+		out = append(out, t)
+	}
+	for _, r := range inv.PolicyHolders.Repositories {
+		out = append(out, r)
+	}
 	return out
 }, func(env *check.Env, r model.Resource) check.Result {
 	ds, ok := dataStoreOf(r)
@@ -170,11 +188,6 @@ var iamSensitiveDataAccess = check.AWS(check.Meta{
 	}
 	tags, known := ds.id.Tags.Get()
 	if !known {
-		if _, isQueue := r.(*awsm.Queue); isQueue {
-			// Queue tags are not collected from AWS (sqs list-queue-tags):
-			// only sources that have them (IaC) classify queues.
-			return check.Skip()
-		}
 		return check.UnknownOf("tags of "+ds.kind+" "+ds.name, ds.id.Tags)
 	}
 	tag := sensitiveTag(tags)

@@ -70,6 +70,7 @@ func publicPolicyFinding(env *check.Env, pv awsm.Policy, label, own, arn string,
 	org := resourceOrgOf(env)
 	found := map[int][]string{}
 	rcpUncertain := false
+	var unbuilt error // a probe that could not be built: no PASS then
 	for _, action := range actions {
 		svc, _, _ := strings.Cut(action, ":")
 		var rcps []iam.Level
@@ -87,6 +88,7 @@ func publicPolicyFinding(env *check.Env, pv awsm.Policy, label, own, arn string,
 			}
 			req, err := iam.NewRequest(stranger, action, arn, ctx)
 			if err != nil {
+				unbuilt = err
 				continue
 			}
 			in := &iam.Input{Resource: pol, RCPs: rcps}
@@ -108,6 +110,10 @@ func publicPolicyFinding(env *check.Env, pv awsm.Policy, label, own, arn string,
 				}
 			}
 		}
+	}
+	if len(found) == 0 && unbuilt != nil {
+		return check.UnknownResult(label+" could not be evaluated: the resource has no usable ARN ("+unbuilt.Error()+")",
+			check.Ev(doc.Source, "no usable ARN to evaluate the policy against (%q)", arn))
 	}
 	if len(found) == 0 {
 		return check.PassResult(label + " admits neither anonymous users nor arbitrary accounts once its conditions are evaluated")

@@ -62,6 +62,11 @@ func TestSQSQueuePolicyPublic(t *testing.T) {
 			`{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`), check.Pass, nil},
 		{"no policy", rpQueue(t, "none"), check.Pass, nil},
 		{"policy not collected", rpQueue(t, ""), check.Unknown, []string{"AccessDeniedException"}},
+		{"public policy on a queue without an ARN is not a pass", func() *awsm.Inventory {
+			inv := rpQueue(t, stmt(`"*"`, ""))
+			inv.PolicyHolders.Queues[0].ARN = ""
+			return inv
+		}(), check.Unknown, []string{"no usable ARN"}},
 	})
 }
 

@@ -86,6 +86,26 @@ type RouteTable struct {
 	Identity
 	VPCID         string
 	PeeringRoutes []PeeringRoute
+	// Main is true for the VPC's main route table, which routes every
+	// subnet without an explicit association.
+	Main bool
+	// SubnetIDs are the subnets explicitly associated with the table.
+	SubnetIDs []string
+	// Routes are all the table's routes (NetworkResources.RouteTables
+	// only; the CIS list keeps PeeringRoutes).
+	Routes []Route
+}
+
+// Route is one route of a route table.
+type Route struct {
+	// Destination is the IPv4 or IPv6 CIDR; "" for a prefix-list route.
+	Destination  string
+	PrefixListID string
+	// Target is the ID of the gateway, NAT gateway, instance, interface or
+	// peering connection the route sends traffic to (igw-..., nat-...).
+	Target string
+	State  string // active, blackhole
+	Source model.Source
 }
 
 // Ref identifies the route table by ARN.

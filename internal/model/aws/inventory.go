@@ -21,6 +21,11 @@ type Inventory struct {
 	// IaC is set for inventories read from infrastructure as code
 	// (Terraform, CloudFormation): checks marked DeployedOnly skip them.
 	IaC bool
+	// Unreached is set for an account that could not be collected (an
+	// organization member whose role could not be assumed): the inventory
+	// holds only the Coverage entry saying why, so that reports show the
+	// account as not covered; no check runs on it.
+	Unreached bool
 
 	Account  *Account
 	Root     *RootUser

@@ -43,6 +43,9 @@ type NetworkResources struct {
 	Distributions []*Distribution
 	Certificates  []*Certificate
 	EKSClusters   []*EKSCluster
+	// RouteTables are every route table (ec2 describe-route-tables) with
+	// all routes and associations, sorted by ARN.
+	RouteTables []*RouteTable
 }
 
 // cacheRefs caches the Ref of every resource of the group (see Index).
@@ -58,6 +61,7 @@ func (n *NetworkResources) cacheRefs() {
 	cacheRefs(n.Distributions)
 	cacheRefs(n.Certificates)
 	cacheRefs(n.EKSClusters)
+	cacheRefs(n.RouteTables)
 }
 
 // EBSSnapshot is an EBS snapshot owned by the account (ec2

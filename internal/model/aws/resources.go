@@ -353,6 +353,14 @@ type SGRule struct {
 	PrefixListIDs []string
 	GroupIDs      []string
 	Source        model.Source
+	// Unresolved, when not "", says why part of the rule is unknown before
+	// deployment (IaC: an unresolved variable or reference); PortsUnknown
+	// (protocol or ports) and PeersUnknown (CIDR ranges) say which part.
+	// The other rules of the group stay known, so a check still FAILs on a
+	// known open rule and is UNKNOWN only when this rule could decide it.
+	// Snapshots never set them.
+	Unresolved                 string
+	PortsUnknown, PeersUnknown bool
 }
 
 // Instance is an EC2 instance.
@@ -445,6 +453,11 @@ type DBInstance struct {
 	MultiAZ                 Bool
 	AutoMinorVersionUpgrade Bool
 	ParameterGroups         []DBParameterGroup
+	// VPCID and SubnetIDs are the instance's DB subnet group
+	// (DBSubnetGroup.VpcId and .Subnets); SubnetIDs is unknown when the
+	// answer has no subnet group (IaC, or an old snapshot).
+	VPCID     string
+	SubnetIDs model.Value[[]string]
 }
 
 // Ref identifies the instance by ARN.

@@ -259,7 +259,7 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		// handshake.
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 			t.MaxIdleConns = 0 // no total limit: one pool per service endpoint and region
-			t.MaxIdleConnsPerHost = max(opts.Parallel, DefaultParallel)
+			t.MaxIdleConnsPerHost = idlePerHost(opts)
 		})),
 	}
 	if opts.Profile != "" {
@@ -291,6 +291,22 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	}
 	return cfg, nil
 }
+
+// idlePerHost is the idle connection pool of one host: as deep as the
+// calls in flight to it. AWS has one host per service and region; an
+// --endpoint-url (an emulator, the fake) is one host for every service of
+// every region, so its pool has room for all regions' calls (maxRegions):
+// a shallower one closes connections after one call and dials new ones.
+func idlePerHost(opts Options) int {
+	n := max(opts.Parallel, DefaultParallel)
+	if opts.EndpointURL != "" {
+		n *= maxRegions
+	}
+	return n
+}
+
+// maxRegions bounds the regions of one partition (AWS has fewer than 40).
+const maxRegions = 40
 
 // collector is one account's collection.
 type collector struct {

@@ -27,16 +27,13 @@ func cliJSON(v any, decodePolicies bool) []byte {
 	if !ok || len(obj) == 0 {
 		return nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "    ")
-	if err := enc.Encode(obj); err != nil {
+	out, err := indentCLI(obj)
+	if err != nil {
 		// Only reachable with a value encoding/json rejects (NaN); keep the
 		// collection going with what we can say.
 		return fmt.Appendf(nil, "{\"Error\": %q}\n", err.Error())
 	}
-	return buf.Bytes()
+	return out
 }
 
 // ordered is a JSON object that keeps its key order.

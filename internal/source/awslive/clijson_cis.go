@@ -1,7 +1,6 @@
 package awslive
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"math/big"
@@ -39,14 +38,11 @@ func renderCLI(root any) []byte {
 	if o, ok := root.(*ordered); !ok || o == nil || len(*o) == 0 {
 		return nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "    ")
-	if err := enc.Encode(root); err != nil {
+	out, err := indentCLI(root)
+	if err != nil {
 		return []byte("{}\n")
 	}
-	return buf.Bytes()
+	return out
 }
 
 // cliSer is a smithy.ShapeSerializer building the CLI's JSON tree.

@@ -2,6 +2,7 @@ package awslive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -14,6 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	awsm "github.com/cloudward/cloudward/internal/model/aws"
 )
 
 // DefaultAccountParallel is how many accounts an organization collection
@@ -140,7 +144,12 @@ func collectMember(ctx context.Context, base aws.Config, partition, id string, o
 	_, err := cfg.Credentials.Retrieve(cctx)
 	cancel()
 	if err != nil {
-		return nil, fmt.Errorf("assuming %s: %s", arn, describeErr(err))
+		re := &AssumeRoleError{RoleARN: arn, Message: describeErr(err)}
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			re.Code = ae.ErrorCode()
+		}
+		return nil, re
 	}
 	w, err := newWriter(id)
 	if err != nil {
@@ -154,6 +163,26 @@ func collectMember(ctx context.Context, base aws.Config, partition, id string, o
 		return nil, fmt.Errorf("role %s answered as account %s", arn, sum.AccountID)
 	}
 	return sum, nil
+}
+
+// AssumeRoleError is an account whose role could not be assumed.
+type AssumeRoleError struct {
+	RoleARN string
+	Code    string // AWS error code (AccessDenied...); "" without an API answer
+	Message string
+}
+
+func (e *AssumeRoleError) Error() string { return "assuming " + e.RoleARN + ": " + e.Message }
+
+// UnreachedInventory stands for an account whose role could not be
+// assumed: one sts assume-role coverage entry with the error, so that
+// reports' coverage sections show the account as not covered. The check
+// engine skips it (Inventory.Unreached).
+func UnreachedInventory(accountID string, e *AssumeRoleError) *awsm.Inventory {
+	return &awsm.Inventory{AccountID: accountID, Unreached: true, Coverage: []awsm.Coverage{{
+		Region: "global", Service: "sts", Operation: "assume-role", Status: awsm.CoverageError,
+		Detail: e.Error(), Code: e.Code,
+	}}}
 }
 
 // callerPartition is the partition (aws, aws-cn, aws-us-gov) of the base

@@ -1,9 +1,7 @@
 package awslive
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"path"
 	"reflect"
 	"strings"
@@ -336,14 +334,11 @@ func (l lowerCamel) MarshalCLI() []byte {
 	if !ok || len(tree) == 0 {
 		return nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "    ")
-	if err := enc.Encode(lowerKeys(tree)); err != nil {
+	out, err := indentCLI(lowerKeys(tree))
+	if err != nil {
 		return nil
 	}
-	return buf.Bytes()
+	return out
 }
 
 func lowerKeys(v any) any {

@@ -36,6 +36,7 @@ var policyServices = []service{
 var policyPermissions = []string{
 	"lambda:ListFunctions",
 	"lambda:GetPolicy",
+	"lambda:ListTags",
 	"secretsmanager:ListSecrets",
 	"secretsmanager:GetResourcePolicy",
 	"sqs:ListQueues",
@@ -43,8 +44,10 @@ var policyPermissions = []string{
 	"sqs:ListQueueTags",
 	"sns:ListTopics",
 	"sns:GetTopicAttributes",
+	"sns:ListTagsForResource",
 	"ecr:DescribeRepositories",
 	"ecr:GetRepositoryPolicy",
+	"ecr:ListTagsForResource",
 	"kms:GetKeyPolicy",
 	"organizations:DescribeOrganization",
 	"organizations:ListPolicies",
@@ -106,6 +109,13 @@ func (c *collector) collectLambda(ctx context.Context, r string, goDo func(func(
 				return cl.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: &name})
 			})
 		})
+		if arn := aws.ToString(f.FunctionArn); arn != "" {
+			goDo(func() {
+				c.do(ctx, r+"/lambda/list-tags/"+name, false, func(ctx context.Context) (any, error) {
+					return cl.ListTags(ctx, &lambda.ListTagsInput{Resource: &arn})
+				})
+			})
+		}
 	}
 }
 
@@ -217,6 +227,11 @@ func (c *collector) collectSNS(ctx context.Context, r string, goDo func(func()))
 				return cl.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: &arn})
 			})
 		})
+		goDo(func() {
+			c.do(ctx, r+"/sns/list-tags-for-resource/"+name, false, func(ctx context.Context) (any, error) {
+				return cl.ListTagsForResource(ctx, &sns.ListTagsForResourceInput{ResourceArn: &arn})
+			})
+		})
 	}
 }
 
@@ -253,6 +268,17 @@ func (c *collector) collectECR(ctx context.Context, r string, goDo func(func()))
 				return schemaCLI{out}, nil
 			})
 		})
+		if arn := aws.ToString(repo.RepositoryArn); arn != "" {
+			goDo(func() {
+				c.do(ctx, r+"/ecr/list-tags-for-resource/"+key, false, func(ctx context.Context) (any, error) {
+					out, err := cl.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: &arn})
+					if err != nil {
+						return nil, err
+					}
+					return schemaCLI{out}, nil
+				})
+			})
+		}
 	}
 }
 

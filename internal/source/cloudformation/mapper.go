@@ -542,7 +542,7 @@ func (m *mapper) sgRules(r *resource, list *val, path string, egress bool, out *
 			return e
 		}
 		rule, unk := m.sgRule1(r, e, path+"["+strconv.Itoa(i)+"]", egress)
-		if unk != nil {
+		if unk != nil && rule.Unresolved == "" {
 			return unk
 		}
 		*out = append(*out, rule)
@@ -563,6 +563,25 @@ func (m *mapper) sgRule1(r *resource, e *val, path string, egress bool) (awsm.SG
 		return rule, proto
 	}
 	rule.Protocol = strings.ToLower(proto.str)
+	// An unknown port or peer marks the rule (Unresolved) so the group's
+	// other rules stay known; sgRules keeps such a rule.
+	mark := func(v *val, ports bool) {
+		reason := v.str
+		if v.kind != kUnknown || reason == "" {
+			reason = path + " has a value that is not known"
+		}
+		if rule.Unresolved == "" {
+			rule.Unresolved = reason
+			if v.line > 0 { // point at the value that is waited for
+				rule.Source.StartLine, rule.Source.EndLine = v.line, v.line
+			}
+		}
+		if ports {
+			rule.PortsUnknown = true
+		} else {
+			rule.PeersUnknown = true
+		}
+	}
 	for _, pp := range []struct {
 		key string
 		dst *int64
@@ -572,10 +591,12 @@ func (m *mapper) sgRule1(r *resource, e *val, path string, egress bool) (awsm.SG
 			continue
 		}
 		if !v.known() {
-			return rule, v
+			mark(v, true)
+			continue
 		}
 		if v.secret {
-			return rule, unknown(path+"."+pp.key+" comes from a NoEcho parameter", v.line, v.col)
+			mark(unknown(path+"."+pp.key+" comes from a NoEcho parameter", v.line, v.col), true)
+			continue
 		}
 		n, err := strconv.ParseInt(v.str, 10, 64)
 		if err != nil {
@@ -618,7 +639,7 @@ func (m *mapper) sgRule1(r *resource, e *val, path string, egress bool) (awsm.SG
 		dst *[]string
 	}{{cidr, &rule.IPv4Ranges}, {cidr6, &rule.IPv6Ranges}, {sgKey, &rule.GroupIDs}, {"SourceSecurityGroupName", &rule.GroupIDs}, {plKey, &rule.PrefixListIDs}} {
 		if unk := peer(k.key, k.dst); unk != nil {
-			return rule, unk
+			mark(unk, false)
 		}
 	}
 	return rule, nil

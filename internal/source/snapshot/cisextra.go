@@ -25,6 +25,7 @@ func (l *loader) loadCISExtra() {
 	}
 	sortByARN(l.inv.CIS.EFSFileSystems, func(f *awsm.EFSFileSystem) string { return f.ARN })
 	sortByARN(l.inv.CIS.RouteTables, func(t *awsm.RouteTable) string { return t.ARN })
+	sortByARN(l.inv.Network.RouteTables, func(t *awsm.RouteTable) string { return t.ARN })
 }
 
 // loadVirtualMFA decides RootUser.HardwareMFA: the root's MFA is virtual
@@ -315,7 +316,12 @@ func (l *loader) loadPeering(region string) {
 				Dest6      string `json:"DestinationIpv6CidrBlock"`
 				PrefixList string `json:"DestinationPrefixListId"`
 				Peering    string `json:"VpcPeeringConnectionId"`
+				routeTarget
 			} `json:"Routes"`
+			Associations []struct {
+				Main     bool   `json:"Main"`
+				SubnetID string `json:"SubnetId"`
+			} `json:"Associations"`
 		} `json:"RouteTables"`
 	}
 	ok := l.decode(&a, &v)
@@ -326,13 +332,25 @@ func (l *loader) loadPeering(region string) {
 	for i, rt := range v.RouteTables {
 		src := at(a.file, idx("RouteTables", i))
 		t := &awsm.RouteTable{Identity: l.ec2ID(region, "route-table", rt.ID, rt.ID, rt.Tags, src), VPCID: rt.VpcID}
-		for j, r := range rt.Routes {
-			if r.Peering == "" {
-				continue
+		for _, as := range rt.Associations {
+			t.Main = t.Main || as.Main
+			if as.SubnetID != "" {
+				t.SubnetIDs = append(t.SubnetIDs, as.SubnetID)
 			}
+		}
+		for j, r := range rt.Routes {
 			dest := r.Dest4
 			if dest == "" {
 				dest = r.Dest6
+			}
+			target := r.target()
+			if target == "" {
+				target = r.Peering
+			}
+			t.Routes = append(t.Routes, awsm.Route{Destination: dest, PrefixListID: r.PrefixList, Target: target,
+				State: r.State, Source: src.At(idx("Routes", j))})
+			if r.Peering == "" {
+				continue
 			}
 			t.PeeringRoutes = append(t.PeeringRoutes, awsm.PeeringRoute{PeeringID: r.Peering, Destination: dest,
 				PrefixListID: r.PrefixList, Source: src.At(idx("Routes", j))})
@@ -340,5 +358,29 @@ func (l *loader) loadPeering(region string) {
 		if len(t.PeeringRoutes) > 0 {
 			l.inv.CIS.RouteTables = append(l.inv.CIS.RouteTables, t)
 		}
+		l.inv.Network.RouteTables = append(l.inv.Network.RouteTables, t)
 	}
+}
+
+// routeTarget is where a route sends traffic: one of these is set.
+type routeTarget struct {
+	Gateway     string `json:"GatewayId"`
+	NatGateway  string `json:"NatGatewayId"`
+	Instance    string `json:"InstanceId"`
+	Interface   string `json:"NetworkInterfaceId"`
+	TransitGW   string `json:"TransitGatewayId"`
+	EgressOnly  string `json:"EgressOnlyInternetGatewayId"`
+	LocalGW     string `json:"LocalGatewayId"`
+	CarrierGW   string `json:"CarrierGatewayId"`
+	CoreNetwork string `json:"CoreNetworkArn"`
+	State       string `json:"State"`
+}
+
+func (r routeTarget) target() string {
+	for _, t := range []string{r.Gateway, r.NatGateway, r.TransitGW, r.EgressOnly, r.Instance, r.Interface, r.LocalGW, r.CarrierGW, r.CoreNetwork} {
+		if t != "" {
+			return t
+		}
+	}
+	return ""
 }

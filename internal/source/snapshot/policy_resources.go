@@ -86,6 +86,7 @@ func (l *loader) loadFunctions(region string) []*awsm.LambdaFunction {
 	l.done(region, "lambda", "list-functions", &a, false)
 	if !ok || len(v.Functions) == 0 {
 		l.coverNone(region, "lambda", "get-policy")
+		l.coverNone(region, "lambda", "list-tags")
 		return nil
 	}
 	out := make([]*awsm.LambdaFunction, 0, len(v.Functions))
@@ -101,7 +102,7 @@ func (l *loader) loadFunctions(region string) []*awsm.LambdaFunction {
 		}
 		fn := &awsm.LambdaFunction{Identity: awsm.Identity{ARN: arn, ID: f.Name, Name: f.Name, Region: region,
 			AccountID: l.account(), Partition: l.partition(), Source: src,
-			Tags: notCollectedTags("not collected: lambda list-tags is not part of the snapshot", src)},
+			Tags: l.resourceTags(region, "lambda", "list-tags", f.Name, src)},
 			// Image-based functions have no Runtime: known "".
 			Runtime: strOr(f.Runtime, "", src.At("Runtime")),
 			Role:    optStr(f.Role, src.At("Role"))}
@@ -233,6 +234,49 @@ func (l *loader) queueTags(region, name string) model.Tags {
 	return model.Known(v.Tags, at(a.file, "Tags"))
 }
 
+// resourceTags reads the tags of a Lambda function (lambda list-tags:
+// {"Tags": {"k": "v"}}), an SNS topic (sns list-tags-for-resource:
+// {"Tags": [{"Key", "Value"}]}) or an ECR repository (ecr
+// list-tags-for-resource: {"tags": [{"Key", "Value"}]}).
+func (l *loader) resourceTags(region, service, op, key string, src model.Source) model.Tags {
+	if !validFileKey(key) {
+		return notCollectedTags("name "+key+" cannot be a file key", src)
+	}
+	a := l.fetch(region + "/" + service + "/" + op + "/" + key)
+	var out model.Tags
+	switch service {
+	case "lambda":
+		var v struct {
+			Tags map[string]string `json:"Tags"`
+		}
+		if l.decodeEmptyOK(&a, &v) {
+			if v.Tags == nil {
+				v.Tags = map[string]string{}
+			}
+			out = model.Known(v.Tags, at(a.file, "Tags"))
+		}
+	case "ecr":
+		var v struct {
+			Tags []tag `json:"tags"`
+		}
+		if l.decodeEmptyOK(&a, &v) {
+			out = tagsOf(v.Tags, at(a.file, "tags"))
+		}
+	default:
+		var v struct {
+			Tags []tag `json:"Tags"`
+		}
+		if l.decodeEmptyOK(&a, &v) {
+			out = tagsOf(v.Tags, at(a.file, "Tags"))
+		}
+	}
+	l.done(region, service, op, &a, false)
+	if !out.Known() {
+		return notCollectedTags(a.reason(), a.src())
+	}
+	return out
+}
+
 // attrPolicy reads the Policy attribute of SQS and SNS: a JSON string;
 // absent means no policy.
 func (l *loader) attrPolicy(attrs map[string]string, src model.Source) awsm.Policy {
@@ -255,6 +299,7 @@ func (l *loader) loadTopics(region string) []*awsm.Topic {
 	l.done(region, "sns", "list-topics", &a, false)
 	if !ok || len(v.Topics) == 0 {
 		l.coverNone(region, "sns", "get-topic-attributes")
+		l.coverNone(region, "sns", "list-tags-for-resource")
 		return nil
 	}
 	out := make([]*awsm.Topic, 0, len(v.Topics))
@@ -267,7 +312,7 @@ func (l *loader) loadTopics(region string) []*awsm.Topic {
 		}
 		tp := &awsm.Topic{Identity: awsm.Identity{ARN: t.TopicArn, ID: name, Name: name, Region: region,
 			AccountID: l.account(), Partition: l.partition(), Source: src,
-			Tags: notCollectedTags("not collected: sns list-tags-for-resource is not part of the snapshot", src)}}
+			Tags: l.resourceTags(region, "sns", "list-tags-for-resource", name, src)}}
 		attrs := l.fetch(region + "/sns/get-topic-attributes/" + name)
 		var av struct {
 			Attributes map[string]string `json:"Attributes"`
@@ -303,6 +348,7 @@ func (l *loader) loadRepositories(region string) []*awsm.ECRRepository {
 	l.done(region, "ecr", "describe-repositories", &a, false)
 	if !ok || len(v.Repositories) == 0 {
 		l.coverNone(region, "ecr", "get-repository-policy")
+		l.coverNone(region, "ecr", "list-tags-for-resource")
 		return nil
 	}
 	out := make([]*awsm.ECRRepository, 0, len(v.Repositories))
@@ -318,7 +364,7 @@ func (l *loader) loadRepositories(region string) []*awsm.ECRRepository {
 		}
 		repo := &awsm.ECRRepository{Identity: awsm.Identity{ARN: arn, ID: r.Name, Name: r.Name, Region: region,
 			AccountID: l.account(), Partition: l.partition(), Source: src,
-			Tags: notCollectedTags("not collected: ecr list-tags-for-resource is not part of the snapshot", src)},
+			Tags: l.resourceTags(region, "ecr", "list-tags-for-resource", policyFileKey(r.Name), src)},
 			URI: r.URI, ImageTagMutability: optStr(r.ImageTagMutability, src.At("imageTagMutability"))}
 		if r.Scanning == nil {
 			repo.ScanOnPush = unknown[bool]("imageScanningConfiguration absent from "+a.file, src.At("imageScanningConfiguration"))

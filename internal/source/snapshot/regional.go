@@ -83,7 +83,13 @@ func (l *loader) loadDBInstances(region string, out *regionOut) {
 			DBParameterGroups       []struct {
 				DBParameterGroupName string `json:"DBParameterGroupName"`
 			} `json:"DBParameterGroups"`
-			TagList []tag `json:"TagList"`
+			TagList       []tag `json:"TagList"`
+			DBSubnetGroup *struct {
+				VpcID   string `json:"VpcId"`
+				Subnets []struct {
+					SubnetIdentifier string `json:"SubnetIdentifier"`
+				} `json:"Subnets"`
+			} `json:"DBSubnetGroup"`
 		} `json:"DBInstances"`
 	}
 	ok := l.decode(&a, &v)
@@ -129,6 +135,16 @@ func (l *loader) loadDBInstances(region string, out *regionOut) {
 			PubliclyAccessible:      optBool(d.PubliclyAccessible, src.At("PubliclyAccessible")),
 			MultiAZ:                 optBool(d.MultiAZ, src.At("MultiAZ")),
 			AutoMinorVersionUpgrade: optBool(d.AutoMinorVersionUpgrade, src.At("AutoMinorVersionUpgrade")),
+		}
+		if g := d.DBSubnetGroup; g != nil {
+			ids := make([]string, 0, len(g.Subnets))
+			for _, s := range g.Subnets {
+				ids = append(ids, s.SubnetIdentifier)
+			}
+			db.VPCID = g.VpcID
+			db.SubnetIDs = model.Known(ids, src.At("DBSubnetGroup.Subnets"))
+		} else {
+			db.SubnetIDs = unknown[[]string]("the answer has no DBSubnetGroup", src)
 		}
 		for _, g := range d.DBParameterGroups {
 			db.ParameterGroups = append(db.ParameterGroups, awsm.DBParameterGroup{Name: g.DBParameterGroupName, Parameters: byGroup[g.DBParameterGroupName]})

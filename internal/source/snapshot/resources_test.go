@@ -329,12 +329,13 @@ func TestLoadBasicCoverage(t *testing.T) {
 	// region (monitoring.go), and the two per-trail calls in the trail's
 	// home region only; plus the CIS operations (cisextra.go): 3 global and
 	// 6 per region; plus the policy group (policy_resources.go): 5
-	// organizations operations and 12 per region; plus the network group
+	// organizations operations and 12 per region (15 with the lambda, sns
+	// and ecr tag operations); plus the network group
 	// (network.go): cloudfront and 15 per region; plus logs
 	// describe-log-groups per region (loggroups.go); plus the compliance
 	// operations (compliance_ops.go): list-saml-providers,
 	// list-organizations-features and Macie per region.
-	if n, want := len(inv.Coverage), 70+5+2*12+1+2*15+2*1+2+2*1; n != want {
+	if n, want := len(inv.Coverage), 70+5+2*15+1+2*15+2*1+2+2*1; n != want {
 		t.Errorf("coverage entries = %d, want %d", n, want)
 	}
 }

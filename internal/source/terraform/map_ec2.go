@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -71,17 +72,27 @@ var (
 	vpcRule    = sgNames{"ip_protocol", "cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"}
 )
 
-// sgRuleOf reads one rule; reason is set when what it admits is unknown.
-func sgRuleOf(r rd, n sgNames) (awsm.SGRule, string) {
+// sgRuleOf reads one rule; a part that is unknown before deployment marks
+// the rule (Unresolved, PortsUnknown, PeersUnknown) instead of hiding it.
+func sgRuleOf(r rd, n sgNames) awsm.SGRule {
 	proto := r.strAbsent(n.protocol, n.protocol+" is not set")
 	from, to := r.integer("from_port", -1), r.integer("to_port", -1)
 	c4, c6 := r.strings(n.cidr4), r.strings(n.cidr6)
-	for _, u := range []interface {
+	// A rule with an unresolved part stays in its group, marked: the
+	// group's other rules are still judged.
+	var unresolved []string
+	portsUnknown, peersUnknown := false, false
+	for i, u := range []interface {
 		Known() bool
 		Reason() string
 	}{proto, from, to, c4, c6} {
 		if !u.Known() {
-			return awsm.SGRule{}, u.Reason()
+			unresolved = append(unresolved, u.Reason())
+			if i < 3 {
+				portsUnknown = true
+			} else {
+				peersUnknown = true
+			}
 		}
 	}
 	rule := awsm.SGRule{Protocol: sgProtocol(proto.Or("")), FromPort: from.Or(-1), ToPort: to.Or(-1),
@@ -95,7 +106,11 @@ func sgRuleOf(r rd, n sgNames) (awsm.SGRule, string) {
 	if r.boolean("self", false).Or(false) {
 		rule.GroupIDs = append(rule.GroupIDs, "self")
 	}
-	return rule, ""
+	if len(unresolved) > 0 {
+		rule.Unresolved = strings.Join(slices.Compact(unresolved), "; ")
+		rule.PortsUnknown, rule.PeersUnknown = portsUnknown, peersUnknown
+	}
+	return rule
 }
 
 // inlineRules reads the ingress or egress blocks of a security group:
@@ -108,11 +123,7 @@ func inlineRules(r rd, name string) model.Value[[]awsm.SGRule] {
 	}
 	out := []awsm.SGRule{}
 	for _, b := range bs {
-		rule, reason := sgRuleOf(b, inlineRule)
-		if reason != "" {
-			return model.Unknown[[]awsm.SGRule](reason, b.block())
-		}
-		out = append(out, rule)
+		out = append(out, sgRuleOf(b, inlineRule))
 	}
 	return model.Known(out, r.block())
 }
@@ -146,7 +157,7 @@ func (m *mapper) sgRule(in *instance) {
 	case "aws_vpc_security_group_egress_rule":
 		names, egress = vpcRule, true
 	}
-	rule, reason := sgRuleOf(r, names)
+	rule := sgRuleOf(r, names)
 	if names == vpcRule && rule.Protocol == "-1" {
 		rule.FromPort, rule.ToPort = -1, -1
 	}
@@ -163,10 +174,6 @@ func (m *mapper) sgRule(in *instance) {
 	list := &sg.Ingress
 	if egress {
 		list = &sg.Egress
-	}
-	if reason != "" {
-		*list = model.Unknown[[]awsm.SGRule](reason, r.block())
-		return
 	}
 	if rules, known := list.Get(); known {
 		*list = model.Known(append(rules, rule), list.Source())
