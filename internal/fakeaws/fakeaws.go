@@ -286,23 +286,32 @@ func (s *Server) bad(w http.ResponseWriter, msg string) {
 	fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>IncompleteSignature</Code><Message>%s</Message></Error></ErrorResponse>`, xmlEscape(msg))
 }
 
+// decodeQuery reads an AWS query (or EC2) protocol request: a form body
+// whose Action names the operation.
+func (c *call) decodeQuery() error {
+	form, err := url.ParseQuery(string(c.body))
+	if err != nil {
+		return fmt.Errorf("query body: %v", err)
+	}
+	c.action = form.Get("Action")
+	if c.action == "" {
+		return fmt.Errorf("query request without Action")
+	}
+	c.proto = protoQuery
+	c.r.Form = form
+	return nil
+}
+
 // decode finds the protocol and the operation of the request.
 func (c *call) decode() error {
 	switch c.service {
 	case "iam", "sts", "rds", "ec2":
-		form, err := url.ParseQuery(string(c.body))
-		if err != nil {
-			return fmt.Errorf("query body: %v", err)
+		if err := c.decodeQuery(); err != nil {
+			return err
 		}
-		c.action = form.Get("Action")
-		if c.action == "" {
-			return fmt.Errorf("query request without Action")
-		}
-		c.proto = protoQuery
 		if c.service == "ec2" {
 			c.proto = protoEC2
 		}
-		c.r.Form = form
 	case "kms", "cloudtrail", "organizations":
 		t := c.r.Header.Get("X-Amz-Target")
 		prefix := map[string]string{"kms": "TrentService.", "cloudtrail": "CloudTrail_20131101.", "organizations": "AWSOrganizationsV20161128."}[c.service]

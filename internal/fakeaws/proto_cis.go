@@ -37,16 +37,7 @@ var cisRESTRoutes = map[string]map[string]string{
 func (c *call) decodeCIS() error {
 	switch c.service {
 	case "sns":
-		form, err := url.ParseQuery(string(c.body))
-		if err != nil {
-			return fmt.Errorf("query body: %v", err)
-		}
-		c.action = form.Get("Action")
-		if c.action == "" {
-			return fmt.Errorf("query request without Action")
-		}
-		c.proto = protoQuery
-		c.r.Form = form
+		return c.decodeQuery()
 	case "logs", "config":
 		t, prefix := c.r.Header.Get("X-Amz-Target"), cisJSONTargets[c.service]
 		if !strings.HasPrefix(t, prefix) {

@@ -3,7 +3,6 @@ package fakeaws
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -24,19 +23,12 @@ import (
 func (c *call) decodeNetwork() error {
 	switch c.service {
 	case "elasticloadbalancing":
-		form, err := url.ParseQuery(string(c.body))
-		if err != nil {
-			return fmt.Errorf("query body: %v", err)
+		if err := c.decodeQuery(); err != nil {
+			return err
 		}
-		c.action = form.Get("Action")
-		if c.action == "" {
-			return fmt.Errorf("query request without Action")
+		if v := c.r.Form.Get("Version"); v != "2015-12-01" {
+			return fmt.Errorf("ELBv2 request with Version %q (want 2015-12-01)", v)
 		}
-		if form.Get("Version") != "2015-12-01" {
-			return fmt.Errorf("ELBv2 request with Version %q (want 2015-12-01)", form.Get("Version"))
-		}
-		c.proto = protoQuery
-		c.r.Form = form
 	case "acm":
 		const prefix = "CertificateManager."
 		t := c.r.Header.Get("X-Amz-Target")
