@@ -96,13 +96,8 @@ func (l *loader) loadFunctions(region string) []*awsm.LambdaFunction {
 			l.warn(a.file, 0, "%s: no FunctionName; function ignored", src.Path)
 			continue
 		}
-		arn := f.Arn
-		if arn == "" {
-			arn = l.regionalARN("lambda", region, "function:"+f.Name)
-		}
-		fn := &awsm.LambdaFunction{Identity: awsm.Identity{ARN: arn, ID: f.Name, Name: f.Name, Region: region,
-			AccountID: l.account(), Partition: l.partition(), Source: src,
-			Tags: l.resourceTags(region, "lambda", "list-tags", f.Name, src)},
+		fn := &awsm.LambdaFunction{Identity: l.regionalIdentity(region, "lambda", f.Arn, "function:"+f.Name, f.Name, src,
+			l.resourceTags(region, "lambda", "list-tags", f.Name, src)),
 			// Image-based functions have no Runtime: known "".
 			Runtime: strOr(f.Runtime, "", src.At("Runtime")),
 			Role:    optStr(f.Role, src.At("Role"))}
@@ -151,12 +146,8 @@ func (l *loader) loadSecrets(region string) []*awsm.Secret {
 			l.warn(a.file, 0, "%s: no Name; secret ignored", src.Path)
 			continue
 		}
-		arn := s.ARN
-		if arn == "" {
-			arn = l.regionalARN("secretsmanager", region, "secret:"+s.Name)
-		}
-		sec := &awsm.Secret{Identity: awsm.Identity{ARN: arn, ID: s.Name, Name: s.Name, Region: region,
-			AccountID: l.account(), Partition: l.partition(), Source: src, Tags: tagsOf(s.Tags, src.At("Tags"))},
+		sec := &awsm.Secret{Identity: l.regionalIdentity(region, "secretsmanager", s.ARN, "secret:"+s.Name, s.Name, src,
+			tagsOf(s.Tags, src.At("Tags"))),
 			// Both are omitted when unset: the default key, no rotation.
 			KMSKeyID:        strOr(s.KmsKeyID, "", src.At("KmsKeyId")),
 			RotationEnabled: boolOr(s.RotationEnabled, false, src.At("RotationEnabled"))}
@@ -188,9 +179,7 @@ func (l *loader) loadQueues(region string) []*awsm.Queue {
 			l.warn(a.file, 0, "%s: %q is not a queue URL; queue ignored", src.Path, u)
 			continue
 		}
-		q := &awsm.Queue{Identity: awsm.Identity{ARN: l.regionalARN("sqs", region, name), ID: name, Name: name,
-			Region: region, AccountID: l.account(), Partition: l.partition(), Source: src,
-			Tags: l.queueTags(region, name)}, URL: u}
+		q := &awsm.Queue{Identity: l.regionalIdentity(region, "sqs", "", name, name, src, l.queueTags(region, name)), URL: u}
 		attrs := l.fetch(region + "/sqs/get-queue-attributes/" + name)
 		var av struct {
 			Attributes map[string]string `json:"Attributes"`
@@ -310,9 +299,8 @@ func (l *loader) loadTopics(region string) []*awsm.Topic {
 			l.warn(a.file, 0, "%s: %q is not a topic ARN; topic ignored", src.Path, t.TopicArn)
 			continue
 		}
-		tp := &awsm.Topic{Identity: awsm.Identity{ARN: t.TopicArn, ID: name, Name: name, Region: region,
-			AccountID: l.account(), Partition: l.partition(), Source: src,
-			Tags: l.resourceTags(region, "sns", "list-tags-for-resource", name, src)}}
+		tp := &awsm.Topic{Identity: l.regionalIdentity(region, "sns", t.TopicArn, name, name, src,
+			l.resourceTags(region, "sns", "list-tags-for-resource", name, src))}
 		attrs := l.fetch(region + "/sns/get-topic-attributes/" + name)
 		var av struct {
 			Attributes map[string]string `json:"Attributes"`
@@ -358,13 +346,8 @@ func (l *loader) loadRepositories(region string) []*awsm.ECRRepository {
 			l.warn(a.file, 0, "%s: no repositoryName; repository ignored", src.Path)
 			continue
 		}
-		arn := r.Arn
-		if arn == "" {
-			arn = l.regionalARN("ecr", region, "repository/"+r.Name)
-		}
-		repo := &awsm.ECRRepository{Identity: awsm.Identity{ARN: arn, ID: r.Name, Name: r.Name, Region: region,
-			AccountID: l.account(), Partition: l.partition(), Source: src,
-			Tags: l.resourceTags(region, "ecr", "list-tags-for-resource", policyFileKey(r.Name), src)},
+		repo := &awsm.ECRRepository{Identity: l.regionalIdentity(region, "ecr", r.Arn, "repository/"+r.Name, r.Name, src,
+			l.resourceTags(region, "ecr", "list-tags-for-resource", policyFileKey(r.Name), src)),
 			URI: r.URI, ImageTagMutability: optStr(r.ImageTagMutability, src.At("imageTagMutability"))}
 		if r.Scanning == nil {
 			repo.ScanOnPush = unknown[bool]("imageScanningConfiguration absent from "+a.file, src.At("imageScanningConfiguration"))

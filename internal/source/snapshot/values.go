@@ -133,3 +133,14 @@ func sortByARN[T any](list []T, arn func(T) string) {
 func (l *loader) regionalARN(service, region, resource string) string {
 	return "arn:" + l.partition() + ":" + service + ":" + region + ":" + l.account() + ":" + resource
 }
+
+// regionalIdentity is the identity of a named regional resource. An empty
+// arn (not in the answer) is built from service and resource, the ARN's
+// resource part ("function:NAME").
+func (l *loader) regionalIdentity(region, service, arn, resource, name string, src model.Source, tags model.Tags) awsm.Identity {
+	if arn == "" {
+		arn = l.regionalARN(service, region, resource)
+	}
+	return awsm.Identity{ARN: arn, ID: name, Name: name, Region: region, AccountID: l.account(),
+		Partition: l.partition(), Source: src, Tags: tags}
+}
