@@ -377,6 +377,18 @@ type covAgg struct {
 	firstCode                  string // first AWS error code
 }
 
+// noteProblem keeps the example problem and AWS error code that sort
+// first, not the first to arrive: loaders read files in parallel, and the
+// report must not depend on which goroutine won.
+func (c *covAgg) noteProblem(problem, code string) {
+	if c.firstProblem == "" || problem < c.firstProblem {
+		c.firstProblem = problem
+	}
+	if code != "" && (c.firstCode == "" || code < c.firstCode) {
+		c.firstCode = code
+	}
+}
+
 // cover records the outcome of one call. meaningful says whether an AWS
 // error answer carries meaning for this call (NoSuchBucketPolicy) and so
 // counts as read.
@@ -394,22 +406,13 @@ func (l *loader) cover(region, service, op string, a *answer, meaningful bool) {
 		c.read++
 	case a.kind == ansMissing:
 		c.missing++
-		if c.firstProblem == "" {
-			c.firstProblem = a.reason()
-		}
+		c.noteProblem(a.reason(), "")
 	case a.kind == ansAWS:
 		c.awsErr++
-		if c.firstProblem == "" {
-			c.firstProblem = a.reason()
-		}
-		if c.firstCode == "" {
-			c.firstCode = a.code
-		}
+		c.noteProblem(a.reason(), a.code)
 	default:
 		c.bad++
-		if c.firstProblem == "" {
-			c.firstProblem = a.reason()
-		}
+		c.noteProblem(a.reason(), "")
 	}
 }
 
